@@ -1,0 +1,90 @@
+"""Sphinx configuration of *Multivariate Calculus for Machine Learning*.
+
+The source directory is the repository root; ``_toc.yml`` says which pages make the book.
+Build with ``make html`` (strict, cached, parallel; see tools/build.py), not by hand.
+"""
+
+import sys
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "tools"))  # the book's own Sphinx extension, not mmlcalc
+
+import bookext  # noqa: E402
+
+project = "Multivariate Calculus for Machine Learning"
+author = "The mmlcalc authors"
+copyright = f"{date.today().year}, {author}"
+language = "en"
+
+extensions = [
+    "myst_nb",
+    "sphinx_external_toc",
+    "sphinx_exercise",
+    "sphinx_proof",
+    "sphinx_design",
+    "sphinx_togglebutton",
+    "sphinx_copybutton",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.mathjax",
+    "sphinxcontrib.bibtex",
+    "bookext",
+]
+
+# --- which files are the book ---------------------------------------------------------------
+external_toc_path = "_toc.yml"
+external_toc_exclude_missing = True
+exclude_patterns = [
+    "_build", ".venv", ".git", ".ci", "code", "tests", "tools", "README.md",
+    "**/.ipynb_checkpoints", ".pytest_cache", ".ruff_cache", ".hypothesis",
+]
+
+# --- strictness -----------------------------------------------------------------------------
+nitpicky = True
+numfig = True
+numfig_format = {"figure": "Figure %s", "table": "Table %s", "code-block": "Listing %s"}
+
+# --- MyST and notebook execution ---------------------------------------------------------------
+myst_enable_extensions = [
+    "amsmath", "colon_fence", "deflist", "dollarmath", "substitution", "attrs_inline",
+]
+myst_heading_anchors = 3
+myst_dmath_double_inline = True
+
+mmlcalc_source_hash = bookext.mmlcalc_source_hash()
+nb_execution_mode = "cache"
+# The cache lives in a folder named by the hash of mmlcalc's source: a changed package gets a
+# fresh cache, and the changed config value above makes Sphinx re-read every page.
+nb_execution_cache_path = str(ROOT / "_build" / ".jupyter_cache" / mmlcalc_source_hash)
+nb_execution_timeout = 300
+nb_execution_raise_on_error = False  # failures are warnings: -W fails the build, --keep-going
+nb_execution_show_tb = True          # reports every failing page, each with its traceback
+nb_execution_in_temp = False          # cells run with their page's folder as working directory
+nb_output_stderr = "warn"             # anything on stderr (warnings included) fails the build
+nb_merge_streams = True
+
+# --- HTML ------------------------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = project
+html_static_path = ["book/_static"]
+html_css_files = ["book.css"]
+html_last_updated_fmt = ""
+html_theme_options = {
+    "home_page_in_toc": True,
+    "show_toc_level": 2,
+    "use_download_button": True,
+    "use_fullscreen_button": False,
+    "navigation_with_keys": False,
+}
+mathjax_path = "mathjax/tex-chtml.js"  # served from _static: the site requests no other host
+mathjax3_config = {"tex": {"macros": {"R": r"\mathbb{R}", "d": r"\mathrm{d}"}}}
+
+# --- references -------------------------------------------------------------------------------
+bibtex_bibfiles = ["book/references.bib"]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+
+# --- exercises and proofs -------------------------------------------------------------------------
+proof_minimal_theme = False

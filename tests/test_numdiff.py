@@ -1,0 +1,200 @@
+"""Tests of mmlcalc.numdiff: known values, reference libraries, properties, bad input."""
+
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.differentiate import derivative as scipy_derivative
+
+import mmlcalc as mml
+
+METHODS = list(mml.DERIVATIVE_METHODS)
+
+
+# --- known values -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("method", METHODS)
+def test_derivative_of_sin_is_cos(method):
+    x = np.linspace(-3, 3, 13)
+    np.testing.assert_allclose(mml.derivative(np.sin, x, method=method), np.cos(x),
+                               rtol=0, atol=1e-7)
+
+
+@pytest.mark.parametrize("method", ["central", "complex"])
+def test_second_order_methods_are_exact_for_quadratics(method):
+    # f''' = 0, so the O(h^2) truncation error vanishes even for a large step
+    f = lambda x: 3 * x**2 - 2 * x + 1  # noqa: E731
+    assert mml.derivative(f, 2.0, h=0.5, method=method) == pytest.approx(10.0, abs=1e-12)
+
+
+def test_forward_and_backward_errors_have_opposite_signs_on_a_convex_function():
+    forward = mml.derivative(np.exp, 0.0, h=1e-3, method="forward")
+    backward = mml.derivative(np.exp, 0.0, h=1e-3, method="backward")
+    assert backward < 1.0 < forward
+    assert forward - 1.0 == pytest.approx(1e-3 / 2, rel=1e-2)  # error ~ f''(0) h / 2
+
+
+def test_scalar_in_float_out_and_array_in_array_out():
+    assert isinstance(mml.derivative(np.sin, 0.5), float)
+    out = mml.derivative(np.sin, [[0.0, 1.0], [2.0, 3.0]])
+    assert isinstance(out, np.ndarray) and out.shape == (2, 2)
+
+
+def test_rise_over_run_known_values():
+    assert mml.rise_over_run(lambda x: x**2, 1.0, 3.0) == 4.0
+    np.testing.assert_allclose(mml.rise_over_run(lambda x: x**3, 0.0, [1.0, 2.0]), [1.0, 4.0])
+
+
+def test_default_steps():
+    eps = np.finfo(float).eps
+    assert mml.default_step(0.0, "forward") == pytest.approx(math.sqrt(eps))
+    assert mml.default_step(0.0, "central") == pytest.approx(eps ** (1 / 3))
+    assert mml.default_step(100.0, "central") == pytest.approx(100 * eps ** (1 / 3))
+    assert mml.default_step(5.0, "complex") == 1e-20
+
+
+def test_differentiate_samples_is_exact_for_parabolas_even_unevenly_spaced():
+    t = np.array([0.0, 0.3, 0.5, 1.2, 1.3, 2.0])
+    np.testing.assert_allclose(mml.differentiate_samples(t, 4 * t**2 - t + 7), 8 * t - 1,
+                               rtol=1e-12, atol=1e-12)
+
+
+# --- agreement with reference libraries -------------------------------------------------------
+
+def test_matches_sympy_on_a_hard_function():
+    # the function of section 1.3, f'(1.5) = 4.05342789389862
+    x = sp.symbols("x")
+    expr = sp.exp(x) / sp.sqrt(sp.sin(x) ** 3 + sp.cos(x) ** 3)
+    exact = float(sp.diff(expr, x).subs(x, 1.5))
+    f = sp.lambdify(x, expr, "numpy")
+    assert exact == pytest.approx(4.05342789389862, rel=1e-14)
+    assert mml.derivative(f, 1.5, method="complex") == pytest.approx(exact, rel=1e-15)
+    assert mml.derivative(f, 1.5) == pytest.approx(exact, rel=1e-9)
+    assert mml.derivative(f, 1.5, method="forward") == pytest.approx(exact, rel=1e-7)
+
+
+def test_matches_scipy_differentiate():
+    x = np.linspace(0.1, 2.0, 7)
+    reference = scipy_derivative(np.log1p, x).df
+    np.testing.assert_allclose(mml.derivative(np.log1p, x), reference, rtol=1e-9)
+
+
+def test_differentiate_samples_matches_numpy_gradient():
+    rng = np.random.default_rng(7)
+    t = np.cumsum(rng.uniform(0.05, 0.3, size=40))
+    y = np.sin(3 * t) + t**2
+    np.testing.assert_allclose(mml.differentiate_samples(t, y),
+                               np.gradient(y, t, edge_order=2), rtol=1e-11, atol=1e-11)
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+finite_x = st.floats(min_value=-2.0, max_value=2.0, allow_nan=False)
+
+
+@settings(max_examples=50, deadline=None)
+@given(x=finite_x)
+def test_halving_h_quarters_the_central_error(x):
+    exact = np.exp(x)
+    e1 = abs(mml.derivative(np.exp, x, h=1e-2) - exact)
+    e2 = abs(mml.derivative(np.exp, x, h=5e-3) - exact)
+    assert e1 / e2 == pytest.approx(4.0, rel=0.01)
+
+
+@settings(max_examples=50, deadline=None)
+@given(x=finite_x)
+def test_halving_h_halves_the_forward_error(x):
+    exact = np.exp(x)
+    e1 = abs(mml.derivative(np.exp, x, h=1e-3, method="forward") - exact)
+    e2 = abs(mml.derivative(np.exp, x, h=5e-4, method="forward") - exact)
+    assert e1 / e2 == pytest.approx(2.0, rel=0.01)
+
+
+@settings(max_examples=50, deadline=None)
+@given(x=finite_x, k=st.integers(min_value=8, max_value=200))
+def test_complex_step_is_exact_to_machine_precision_for_tiny_steps(x, k):
+    f = lambda u: np.exp(u) * np.sin(u) + u**3  # noqa: E731
+    exact = np.exp(x) * (np.sin(x) + np.cos(x)) + 3 * x**2
+    estimate = mml.derivative(f, x, h=10.0**-k, method="complex")
+    assert estimate == pytest.approx(exact, rel=2e-15, abs=1e-15)
+
+
+@settings(max_examples=30, deadline=None)
+@given(xs=st.lists(finite_x, min_size=1, max_size=8), method=st.sampled_from(METHODS))
+def test_vectorised_call_equals_pointwise_calls(xs, method):
+    together = mml.derivative(np.cos, np.array(xs), method=method)
+    one_by_one = [mml.derivative(np.cos, x, method=method) for x in xs]
+    np.testing.assert_array_equal(together, one_by_one)
+
+
+@settings(max_examples=30, deadline=None)
+@given(a=finite_x, b=finite_x)
+def test_rise_over_run_is_symmetric(a, b):
+    if a == b:
+        return
+    f = lambda u: np.sin(u) + u**2  # noqa: E731
+    assert mml.rise_over_run(f, a, b) == pytest.approx(mml.rise_over_run(f, b, a), rel=1e-12)
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+def test_f_must_be_callable():
+    with pytest.raises(TypeError, match="`f` must be callable, got float"):
+        mml.derivative(3.0, 1.0)
+
+
+@pytest.mark.parametrize("h", [0, -1e-3, float("nan"), float("inf")])
+def test_h_must_be_positive_and_finite(h):
+    with pytest.raises(ValueError, match="`h` must be positive and finite"):
+        mml.derivative(np.sin, 1.0, h=h)
+
+
+def test_h_must_be_a_number():
+    with pytest.raises(TypeError, match="`h` must be a real number, got str"):
+        mml.derivative(np.sin, 1.0, h="small")
+
+
+def test_method_must_be_known():
+    with pytest.raises(ValueError, match="`method` must be one of 'forward', .* got 'centre'"):
+        mml.derivative(np.sin, 1.0, method="centre")
+
+
+@pytest.mark.parametrize("x", [float("nan"), [1.0, float("inf")]])
+def test_x_must_be_finite(x):
+    with pytest.raises(ValueError, match="`x` must be finite"):
+        mml.derivative(np.sin, x)
+
+
+def test_x_must_be_real():
+    with pytest.raises(TypeError, match="`x` must be real numbers"):
+        mml.derivative(np.sin, "one")
+
+
+def test_non_finite_output_of_f_is_reported():
+    with np.errstate(divide="ignore"), pytest.raises(ValueError,
+                                                     match="`f` returned a non-finite value"):
+        mml.derivative(np.log, 0.0, method="forward")
+
+
+def test_complex_step_needs_a_function_that_keeps_the_imaginary_part():
+    with pytest.raises(TypeError, match="`f` must keep the imaginary part"):
+        mml.derivative(lambda u: np.abs(u) ** 2, 1.0, method="complex")
+
+
+def test_rise_over_run_needs_distinct_points():
+    with pytest.raises(ValueError, match="`a` and `b` must differ"):
+        mml.rise_over_run(np.sin, 1.0, 1.0)
+
+
+def test_differentiate_samples_rejects_bad_samples():
+    with pytest.raises(ValueError, match="`t` and `y` must have the same shape"):
+        mml.differentiate_samples([0, 1, 2], [0, 1])
+    with pytest.raises(ValueError, match="`t` must hold at least 3 samples, got 2"):
+        mml.differentiate_samples([0, 1], [0, 1])
+    with pytest.raises(ValueError, match="`t` must be strictly increasing"):
+        mml.differentiate_samples([0, 2, 1], [0, 1, 2])
+    with pytest.raises(ValueError, match="`y` must have 1 dimension"):
+        mml.differentiate_samples([0, 1, 2], [[0, 1, 2]])

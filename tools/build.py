@@ -1,0 +1,92 @@
+"""Build the book strictly, and publish the site only if the build succeeds.
+
+Usage: ``python tools/build.py [--jobs N] [--verbose]`` (``make html`` runs it).
+
+- Sphinx runs with ``-n -W --keep-going``: every broken reference, every warning and every
+  failing notebook cell is reported, and any of them makes the build fail.
+- It builds into ``_build/.staging/html``; only a successful build is copied to
+  ``_build/html``, by building the copy beside it and swapping the two folders. A failed build
+  leaves the last good site exactly as it was.
+- After a failure the Sphinx environment is discarded, so the next build reads every page again
+  (unchanged notebooks come straight from the execution cache) and cannot skip, and so hide, a
+  page that failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# ipykernel >= 7 warns on every kernel start that its local TCP sockets are unencrypted. The
+# kernels here talk only to the build on the same machine, so the line is noise; it is the one
+# line dropped from the build's output.
+_NOISE = "Kernel is running over TCP without encryption"
+
+
+def sphinx_command(srcdir: Path, builddir: Path, jobs: str, verbose: bool) -> list[str]:
+    """The strict, parallel ``sphinx-build`` command line."""
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-n", "-W", "--keep-going",
+               "-j", jobs, "-d", str(builddir / "doctrees"), str(srcdir),
+               str(builddir / ".staging" / "html")]
+    if not verbose:
+        command.append("-q")
+    return command
+
+
+def run_filtered(command: list[str]) -> int:
+    """Run `command`, passing its output through (less the one noise line); return its code."""
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          env=env, cwd=ROOT) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if _NOISE not in line:
+                sys.stdout.write(line)
+                sys.stdout.flush()
+    return process.returncode
+
+
+def publish(staging: Path, site: Path) -> None:
+    """Replace `site` with a copy of `staging`, swapping folders so readers never see a mix."""
+    fresh = site.with_name(site.name + ".new")
+    stale = site.with_name(site.name + ".old")
+    for folder in (fresh, stale):
+        shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(staging, fresh)
+    if site.exists():
+        site.rename(stale)
+    fresh.rename(site)
+    shutil.rmtree(stale, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", "-j", default="auto", help="parallel processes (default: auto)")
+    parser.add_argument("--verbose", "-v", action="store_true", help="show Sphinx's progress")
+    args = parser.parse_args(argv)
+
+    builddir = ROOT / "_build"
+    site = builddir / "html"
+    start = time.perf_counter()
+    code = run_filtered(sphinx_command(ROOT, builddir, args.jobs, args.verbose))
+    seconds = time.perf_counter() - start
+    if code != 0:
+        (builddir / "doctrees" / "environment.pickle").unlink(missing_ok=True)
+        print(f"\nBUILD FAILED after {seconds:.1f} s (sphinx-build exit code {code}): see the "
+              f"messages above.\nThe last good site in {site.relative_to(ROOT)} is unchanged.",
+              file=sys.stderr)
+        return code
+    publish(builddir / ".staging" / "html", site)
+    print(f"Build succeeded in {seconds:.1f} s. Open {site.relative_to(ROOT)}/index.html")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
