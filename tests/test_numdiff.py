@@ -198,3 +198,57 @@ def test_differentiate_samples_rejects_bad_samples():
         mml.differentiate_samples([0, 2, 1], [0, 1, 2])
     with pytest.raises(ValueError, match="`y` must have 1 dimension"):
         mml.differentiate_samples([0, 1, 2], [[0, 1, 2]])
+
+
+# --- gradient, Jacobian, Hessian ----------------------------------------------------------------
+
+def _rosen(p):
+    return (1 - p[..., 0]) ** 2 + 100 * (p[..., 1] - p[..., 0] ** 2) ** 2
+
+
+@pytest.mark.parametrize("method", ["central", "forward", "complex"])
+def test_gradient_matches_sympy(method):
+    x, y = sp.symbols("x y")
+    expr = (1 - x) ** 2 + 100 * (y - x**2) ** 2
+    point = np.array([-1.2, 1.0])
+    exact = np.array([float(sp.diff(expr, v).subs({x: point[0], y: point[1]})) for v in (x, y)])
+    tol = 1e-4 if method == "forward" else 1e-8
+    np.testing.assert_allclose(mml.gradient(_rosen, point, method=method), exact, rtol=tol)
+
+
+def test_jacobian_of_polar_map_has_determinant_r():
+    polar = lambda p: np.stack([p[..., 0] * np.cos(p[..., 1]),  # noqa: E731
+                                p[..., 0] * np.sin(p[..., 1])], axis=-1)
+    points = np.array([[0.5, 0.3], [2.0, -1.0], [3.0, 2.5]])
+    J = mml.jacobian(polar, points)
+    assert J.shape == (3, 2, 2)
+    np.testing.assert_allclose(np.linalg.det(J), points[:, 0], rtol=1e-9)
+
+
+def test_hessian_matches_sympy_and_is_symmetric():
+    x, y = sp.symbols("x y")
+    expr = (1 - x) ** 2 + 100 * (y - x**2) ** 2
+    point = {x: -1.2, y: 1.0}
+    exact = np.array(sp.hessian(expr, (x, y)).subs(point), dtype=float)
+    H = mml.hessian(_rosen, [-1.2, 1.0])
+    np.testing.assert_allclose(H, exact, rtol=1e-6)
+    np.testing.assert_array_equal(H, H.T)
+
+
+def test_stacked_points_equal_one_at_a_time():
+    points = np.random.default_rng(0).normal(size=(6, 2))
+    np.testing.assert_allclose(mml.gradient(_rosen, points),
+                               [mml.gradient(_rosen, p) for p in points], rtol=1e-12)
+    np.testing.assert_allclose(mml.hessian(_rosen, points),
+                               [mml.hessian(_rosen, p) for p in points], rtol=1e-12)
+
+
+def test_gradient_bad_input():
+    with pytest.raises(ValueError, match="`x` must be a point"):
+        mml.gradient(_rosen, 1.0)
+    with pytest.raises(ValueError, match="`f` must return a single number per point"):
+        mml.gradient(lambda p: p, [1.0, 2.0])
+    with pytest.raises(ValueError, match="`method` must be one of"):
+        mml.gradient(_rosen, [1.0, 2.0], method="backward")
+    with pytest.raises(ValueError, match="`h` must be positive"):
+        mml.hessian(_rosen, [1.0, 2.0], h=-1.0)

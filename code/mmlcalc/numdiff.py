@@ -1,7 +1,8 @@
 r"""Numerical differentiation: rise over run, finite differences and the complex step.
 
 Taught in chapter 1 of the book: section 1.1 (rise over run, differentiating sampled data) and
-section 1.3 (finite differences meet floating point).
+section 1.3 (finite differences meet floating point); the many-variable versions (gradient,
+Jacobian, Hessian) in chapter 2.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ._validation import (
 )
 
 __all__ = ["DERIVATIVE_METHODS", "default_step", "derivative", "differentiate_samples",
-           "rise_over_run"]
+           "gradient", "hessian", "jacobian", "rise_over_run"]
 
 #: The finite-difference schemes :func:`derivative` knows, with their order of accuracy.
 DERIVATIVE_METHODS = {"forward": 1, "backward": 1, "central": 2, "complex": 2}
@@ -289,3 +290,246 @@ def _one_sided(y0, y1, y2, h1, h2):
     return (-(2 * h1 + h2) / (h1 * (h1 + h2)) * y0
             + (h1 + h2) / (h1 * h2) * y1
             - h1 / (h2 * (h1 + h2)) * y2)
+
+
+# --- many variables: gradient, Jacobian, Hessian (chapter 2) --------------------------------------
+
+_VECTOR_METHODS = ("central", "forward", "complex")
+
+
+def _points(x) -> np.ndarray:
+    x = as_real_array(x, "x")
+    if x.ndim == 0:
+        raise ValueError("`x` must be a point with at least one coordinate (shape (n,) or "
+                         f"(..., n)), got a scalar {x.item()!r}")
+    return x
+
+
+def _steps(x: np.ndarray, h, method: str) -> np.ndarray:
+    """Per-point step, shaped (..., 1) so it broadcasts along the coordinate axis."""
+    if h is not None:
+        return np.full(x.shape[:-1] + (1,), check_positive(h, "h"))
+    scale = np.max(np.abs(x), axis=-1, keepdims=True)
+    return np.asarray(default_step(scale, method)).reshape(x.shape[:-1] + (1,))
+
+
+def _call(f: Callable, x: np.ndarray, name: str = "f") -> np.ndarray:
+    return check_finite_output(f(x), name, x)
+
+
+def jacobian(f: Callable, x, *, h=None, method: str = "central"):
+    r"""Estimate the Jacobian matrix of :math:`f:\mathbb{R}^n \to \mathbb{R}^m` at `x`.
+
+    Column :math:`j` is the derivative along the :math:`j`-th coordinate direction
+    :math:`e_j`, here by the central difference:
+
+    .. math::
+
+        J_{ij} = \frac{\partial f_i}{\partial x_j}
+               \approx \frac{f_i(x + h e_j) - f_i(x - h e_j)}{2h}
+
+    Parameters
+    ----------
+    f : callable
+        Maps a point of shape ``(n,)`` to shape ``(m,)`` (or to a scalar, ``m = 1``). To
+        evaluate many points at once, `f` must map shape ``(..., n)`` to ``(..., m)``.
+    x : array_like, shape (n,) or (..., n)
+        The point, or a stack of points (the last axis holds the coordinates).
+    h : float, optional
+        Step, positive. Default: :func:`default_step` scaled by the largest coordinate.
+    method : {"central", "forward", "complex"}
+        Difference scheme, as in :func:`derivative`. Keyword-only.
+
+    Returns
+    -------
+    ndarray, shape (m, n) or (..., m, n)
+        Rows are outputs, columns are inputs (the convention of the book and of MML).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`derivative`; also if `x` is a scalar.
+
+    See Also
+    --------
+    gradient : the Jacobian of a scalar function, as a flat array.
+    sympy.Matrix.jacobian : the exact symbolic Jacobian.
+
+    Notes
+    -----
+    Costs :math:`2n` evaluations of `f` (central), :math:`n + 1` (forward) or :math:`n`
+    (complex). Errors as :func:`derivative`. Book: section 2.4, *Jacobian matrices*.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlcalc import jacobian
+    >>> polar = lambda p: np.array([p[0] * np.cos(p[1]), p[0] * np.sin(p[1])])
+    >>> J = jacobian(polar, [2.0, 0.0])
+    >>> np.round(J, 8)  # [[cos, -r sin], [sin, r cos]] at r = 2, theta = 0
+    array([[1., 0.],
+           [0., 2.]])
+    """
+    check_callable(f, "f")
+    check_choice(method, "method", _VECTOR_METHODS)
+    x = _points(x)
+    h = _steps(x, h, method)
+    n = x.shape[-1]
+    step = h[..., 0]  # one step per point, shape (...)
+
+    def per_step(difference):
+        """Divide by the step, broadcasting over the output axis of a vector-valued f."""
+        difference = np.asarray(difference)
+        scale = step if difference.ndim == step.ndim else step[..., np.newaxis]
+        return difference / scale
+
+    columns = []
+    base = _call(f, x) if method == "forward" else None
+    for j in range(n):
+        e = np.zeros(n)
+        e[j] = 1.0
+        if method == "central":
+            column = per_step(_call(f, x + h * e) - _call(f, x - h * e)) / 2
+        elif method == "forward":
+            column = per_step(_call(f, x + h * e) - base)
+        else:
+            values = f(x + 1j * h * e)
+            if not np.iscomplexobj(values):
+                raise TypeError("`f` must keep the imaginary part of complex input for "
+                                "method='complex'")
+            column = per_step(check_finite_output(values, "f", x).imag)
+        columns.append(np.asarray(column, dtype=float))
+    stacked = np.stack(columns, axis=-1)  # (..., n) for scalar f, (..., m, n) otherwise
+    if stacked.ndim == x.ndim:            # scalar-valued f: one row
+        stacked = stacked[..., np.newaxis, :]
+    return stacked
+
+
+def gradient(f: Callable, x, *, h=None, method: str = "central"):
+    r"""Estimate the gradient of a scalar function :math:`f:\mathbb{R}^n \to \mathbb{R}`.
+
+    .. math::
+
+        \nabla f(x) = \left[\frac{\partial f}{\partial x_1}, \dots,
+        \frac{\partial f}{\partial x_n}\right], \qquad
+        \frac{\partial f}{\partial x_j} \approx \frac{f(x + h e_j) - f(x - h e_j)}{2h}
+
+    Parameters
+    ----------
+    f : callable
+        Maps a point of shape ``(n,)`` to a number; for a stack of points, shape ``(..., n)``
+        to shape ``(...)``.
+    x : array_like, shape (n,) or (..., n)
+        The point, or a stack of points.
+    h : float, optional
+        Step, positive. Default: :func:`default_step` scaled by the largest coordinate.
+    method : {"central", "forward", "complex"}
+        Difference scheme. Keyword-only.
+
+    Returns
+    -------
+    ndarray, shape (n,) or (..., n)
+        The partial derivatives. The book writes the gradient as a row vector
+        (:math:`1 \times n`, as MML does); as an array it is flat, shape ``(n,)``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`jacobian`; also if `f` is not scalar-valued.
+
+    See Also
+    --------
+    jacobian : for vector-valued functions.
+    scipy.differentiate.jacobian : adaptive finite differences.
+
+    Notes
+    -----
+    Error :math:`O(h^2)` (central, complex) or :math:`O(h)` (forward). Book: section 2.3,
+    *The gradient and its geometry*.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlcalc import gradient
+    >>> f = lambda p: p[..., 0] ** 2 + 3 * p[..., 1]
+    >>> np.round(gradient(f, [1.0, 2.0]), 8)
+    array([2., 3.])
+    >>> np.round(gradient(f, [[1.0, 2.0], [0.0, 0.0]]), 8)  # two points at once
+    array([[2., 3.],
+           [0., 3.]])
+    """
+    J = jacobian(f, x, h=h, method=method)
+    if J.shape[-2] != 1:
+        raise ValueError(f"`f` must return a single number per point, got {J.shape[-2]} values")
+    return J[..., 0, :]
+
+
+def hessian(f: Callable, x, *, h=None):
+    r"""Estimate the Hessian matrix of second partial derivatives of a scalar function.
+
+    .. math::
+
+        H_{ij} = \frac{\partial^2 f}{\partial x_i \partial x_j} \approx
+        \frac{f(x + he_i + he_j) - f(x + he_i - he_j) - f(x - he_i + he_j)
+              + f(x - he_i - he_j)}{4h^2}
+
+    which on the diagonal (:math:`i = j`) is the second difference
+    :math:`\bigl(f(x + 2he_i) - 2f(x) + f(x - 2he_i)\bigr) / 4h^2`.
+
+    Parameters
+    ----------
+    f : callable
+        Scalar function, as for :func:`gradient`.
+    x : array_like, shape (n,) or (..., n)
+        The point, or a stack of points.
+    h : float, optional
+        Step, positive. Default :math:`\varepsilon^{1/4} \max(1, |x|_\infty)`, which balances
+        the :math:`O(h^2)` truncation error against round-off of order :math:`\varepsilon/h^2`.
+
+    Returns
+    -------
+    ndarray, shape (n, n) or (..., n, n)
+        Symmetric by construction (:math:`H_{ij}` and :math:`H_{ji}` use the same formula).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`gradient`.
+
+    See Also
+    --------
+    sympy.hessian : the exact symbolic Hessian.
+
+    Notes
+    -----
+    Error :math:`O(h^2)`; costs :math:`4 \cdot n(n+1)/2` evaluations of `f`. Book: section 2.6,
+    *The Hessian*, and the sandpit of section 2.5.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlcalc import hessian
+    >>> saddle = lambda p: p[..., 0] ** 2 - p[..., 1] ** 2
+    >>> np.round(hessian(saddle, [0.3, -1.0]), 6)
+    array([[ 2.,  0.],
+           [ 0., -2.]])
+    """
+    check_callable(f, "f")
+    x = _points(x)
+    if h is None:
+        h = np.finfo(float).eps ** 0.25 * np.maximum(1.0, np.max(np.abs(x), axis=-1))
+        h = np.asarray(h)[..., np.newaxis]
+    else:
+        h = np.full(x.shape[:-1] + (1,), check_positive(h, "h"))
+    n = x.shape[-1]
+    eye = np.eye(n)
+    H = np.empty(x.shape + (n,))
+    for i in range(n):
+        for j in range(i, n):
+            di, dj = h * eye[i], h * eye[j]
+            value = (_call(f, x + di + dj) - _call(f, x + di - dj)
+                     - _call(f, x - di + dj) + _call(f, x - di - dj)) / (4 * h[..., 0] ** 2)
+            if np.ndim(value) != x.ndim - 1:
+                raise ValueError("`f` must return a single number per point")
+            H[..., i, j] = H[..., j, i] = value
+    return H
