@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # kernels here talk only to the build on the same machine, so the line is noise; it is the one
 # line dropped from the build's output.
 _NOISE = "Kernel is running over TCP without encryption"
+# IPython colours its tracebacks with ANSI escapes; logs and CI show them as litter.
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def sphinx_command(srcdir: Path, builddir: Path, jobs: str, verbose: bool) -> list[str]:
@@ -41,14 +44,14 @@ def sphinx_command(srcdir: Path, builddir: Path, jobs: str, verbose: bool) -> li
 
 
 def run_filtered(command: list[str]) -> int:
-    """Run `command`, passing its output through (less the one noise line); return its code."""
+    """Run `command`, passing its output through (less noise and colour); return its code."""
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                           env=env, cwd=ROOT) as process:
         assert process.stdout is not None
         for line in process.stdout:
             if _NOISE not in line:
-                sys.stdout.write(line)
+                sys.stdout.write(_ANSI.sub("", line))
                 sys.stdout.flush()
     return process.returncode
 
@@ -64,6 +67,17 @@ def publish(staging: Path, site: Path) -> None:
         site.rename(stale)
     fresh.rename(site)
     shutil.rmtree(stale, ignore_errors=True)
+
+
+def prune_stale_caches(caches: Path) -> None:
+    """Remove execution caches keyed by an older mmlcalc source (they can never match again)."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    from bookext import mmlcalc_source_hash
+
+    current = mmlcalc_source_hash()
+    for folder in caches.glob("*"):
+        if folder.is_dir() and folder.name != current:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return code
     publish(builddir / ".staging" / "html", site)
+    prune_stale_caches(builddir / ".jupyter_cache")
     print(f"Build succeeded in {seconds:.1f} s. Open {site.relative_to(ROOT)}/index.html")
     return 0
 
