@@ -70,6 +70,8 @@ html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["book/_static"]
 html_css_files = ["book.css"]
+html_js_files = ["book.js"]
+html_favicon = "book/_static/favicon.svg"
 html_last_updated_fmt = ""
 html_theme_options = {
     "home_page_in_toc": True,
@@ -78,6 +80,7 @@ html_theme_options = {
     "use_fullscreen_button": False,
     "navigation_with_keys": False,
 }
+html_context = {"default_mode": "auto"}  # follow the reader's system light/dark setting
 mathjax_path = "mathjax/tex-chtml.js"  # served from _static: the site requests no other host
 mathjax3_config = {"tex": {"macros": {"R": r"\mathbb{R}", "d": r"\mathrm{d}"}}}
 
