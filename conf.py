@@ -84,6 +84,22 @@ html_context = {"default_mode": "auto"}  # follow the reader's system light/dark
 mathjax_path = "mathjax/tex-chtml.js"  # served from _static: the site requests no other host
 mathjax3_config = {"tex": {"macros": {"R": r"\mathbb{R}", "d": r"\mathrm{d}"}}}
 
+# --- API reference (autodoc + napoleon, numpydoc docstrings) ---------------------------------
+autodoc_member_order = "bysource"
+autodoc_typehints = "none"          # types are documented in each Parameters section
+autodoc_default_options = {"members": True, "show-inheritance": False}
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+napoleon_use_rtype = False
+napoleon_use_param = False         # a Parameters list with plain-text types, not type links
+napoleon_preprocess_types = False  # parameter types stay plain text ("float or ndarray")
+# Offline, there is no inventory of numpy's, scipy's, sympy's or matplotlib's documentation, so
+# "See Also" entries naming them cannot become links; everything of ours must resolve.
+nitpick_ignore_regex = [
+    (r"py:.*", r"(numpy|np|scipy|sympy|sp|matplotlib|mpl|plt)\..*"),
+    (r"py:(exc|class|obj)", r"(TypeError|ValueError|RuntimeError|float|int|str|bool|callable)"),
+]
+
 # --- references -------------------------------------------------------------------------------
 bibtex_bibfiles = ["book/references.bib"]
 bibtex_default_style = "plain"
