@@ -136,7 +136,9 @@ def plot_error_curves(ax, curves, *, floor: float = 1e-17, eps_line: bool = True
 
     Each curve is a :class:`mmlcalc.ErrorCurve`. Its best step is ringed. Errors that are
     exactly zero (the estimate was exact in floating point) cannot go on a log axis and are
-    drawn at `floor`, the bottom edge of the plot.
+    drawn at `floor`, the bottom edge of the plot. A complex-step curve is drawn as a wide,
+    pale band beneath the others: its truncation error equals the central difference's in
+    size, so on that branch the two curves coincide.
 
     Parameters
     ----------
@@ -170,7 +172,12 @@ def plot_error_curves(ax, curves, *, floor: float = 1e-17, eps_line: bool = True
         color = _METHOD_COLORS.get(curve.method, COLORS["purple"])
         shown = np.maximum(curve.error, floor)
         top = max(top, shown.max())
-        ax.plot(curve.h, shown, ".-", color=color, ms=5, lw=1.4, label=curve.method)
+        if curve.method == "complex":  # a wide band underneath: it often shares a branch
+            ax.plot(curve.h, shown, "-", color=color, lw=4.5, alpha=0.45, zorder=1,
+                    solid_capstyle="round", label=curve.method)
+        else:
+            ax.plot(curve.h, shown, ".-", color=color, ms=5, lw=1.4, zorder=2,
+                    label=curve.method)
         ax.plot([curve.best_step], [max(curve.best_error, floor)], "o", ms=11, mfc="none",
                 mec=color, mew=1.8, zorder=4)
     if eps_line:
