@@ -183,23 +183,29 @@ def diff_by_rules(expr, x: sp.Symbol):
 
 
 def _diff(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
-    if not expr.has(x):                       # constant rule
+    # constant rule
+    if not expr.has(x):
         return sp.Integer(0)
     if expr == x:
         return sp.Integer(1)
-    if expr.is_Add:                           # sum rule
+    # sum rule
+    if expr.is_Add:
         return sp.Add(*[_diff(term, x) for term in expr.args])
-    if expr.is_Mul:                           # product rule, one factor differentiated at a time
-        factors = expr.args
-        return sp.Add(*[sp.Mul(*factors[:i], _diff(factor, x), *factors[i + 1:])
-                        for i, factor in enumerate(factors)])
-    if expr.is_Pow and not expr.exp.has(x):   # power rule, then the chain rule
+    # product rule: one factor differentiated at a time
+    if expr.is_Mul:
+        fs = expr.args
+        return sp.Add(*[sp.Mul(*fs[:i], _diff(f, x), *fs[i + 1:])
+                        for i, f in enumerate(fs)])
+    # power rule (constant exponent), then the chain rule
+    if expr.is_Pow and not expr.exp.has(x):
         base, n = expr.args
         return n * base ** (n - 1) * _diff(base, x)
-    if isinstance(expr, sp.Function) and expr.func in SPECIAL_DERIVATIVES and len(expr.args) == 1:
-        (u,) = expr.args                      # special function, then the chain rule
+    # special function, then the chain rule
+    if expr.func in SPECIAL_DERIVATIVES and len(expr.args) == 1:
+        (u,) = expr.args
         return SPECIAL_DERIVATIVES[expr.func](u) * _diff(u, x)
-    raise ValueError(f"`expr` contains {expr}, which the rules of chapter 1 do not cover")
+    raise ValueError(f"`expr` contains {expr}, which the rules "
+                     "of chapter 1 do not cover")
 
 
 def is_derivative(answer, f, x: sp.Symbol | None = None) -> bool:
