@@ -211,6 +211,8 @@ def _diff(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
 def is_derivative(answer, f, x: sp.Symbol | None = None) -> bool:
     r"""Whether `answer` is the derivative of `f`, as proved by sympy.
 
+    .. math:: \text{answer}(x) - \frac{\mathrm{d}f}{\mathrm{d}x}(x) \equiv 0
+
     Returns ``True`` when sympy shows :math:`\text{answer} - f'(x)` to be identically zero
     (by cancelling, then simplifying), whatever form the answer takes. An answer that is
     plainly wrong, the difference being visibly non-zero at one of three points evaluated to
