@@ -252,3 +252,101 @@ def test_gradient_bad_input():
         mml.gradient(_rosen, [1.0, 2.0], method="backward")
     with pytest.raises(ValueError, match="`h` must be positive"):
         mml.hessian(_rosen, [1.0, 2.0], h=-1.0)
+
+
+# --- error curves and observed orders (section 1.3) -------------------------------------------
+
+def _hard():
+    """The function of section 1.3, as numpy and with its exact derivative at 1.5 from sympy."""
+    x = sp.symbols("x")
+    expr = sp.exp(x) / sp.sqrt(sp.sin(x) ** 3 + sp.cos(x) ** 3)
+    return sp.lambdify(x, expr, "numpy"), float(sp.diff(expr, x).subs(x, 1.5))
+
+
+def test_error_curve_known_values_for_exp_at_zero():
+    hs = np.array([1e-1, 1e-2, 1e-3])
+    forward = mml.error_curve(np.exp, 0.0, hs, exact=1.0, method="forward")
+    np.testing.assert_allclose(forward.estimate, np.expm1(hs) / hs, rtol=1e-12)
+    np.testing.assert_allclose(forward.error, np.expm1(hs) / hs - 1, rtol=1e-9)
+    assert forward.best_step == 1e-3 and forward.best_error == forward.error[-1]
+    absolute = mml.error_curve(np.exp, 1.0, hs, exact=np.e, method="central", relative=False)
+    np.testing.assert_allclose(absolute.error, np.e * (np.sinh(hs) / hs - 1), rtol=1e-6)
+    assert absolute.method == "central" and absolute.relative is False
+
+
+def test_error_curve_of_the_section_1_3_function_has_the_textbook_shape():
+    f, exact = _hard()
+    hs = np.logspace(-1, -16, 61)
+    eps = np.finfo(float).eps
+    forward = mml.error_curve(f, 1.5, hs, exact=exact, method="forward")
+    central = mml.error_curve(f, 1.5, hs, exact=exact, method="central")
+    complex_step = mml.error_curve(f, 1.5, hs, exact=exact, method="complex")
+    assert 0.1 * np.sqrt(eps) <= forward.best_step <= 10 * np.sqrt(eps)
+    assert 0.1 * np.cbrt(eps) <= central.best_step <= 10 * np.cbrt(eps)
+    assert np.all(complex_step.error[hs <= 1e-8] <= 1e-15)
+    for curve, order in [(forward, 1.0), (central, 2.0)]:
+        right = (hs >= 100 * curve.best_step) & (hs <= 1e-2)
+        assert mml.observed_order(hs[right], curve.error[right]) == pytest.approx(order, abs=0.05)
+
+
+def test_error_curve_estimates_match_scipy_differentiate_at_the_best_step():
+    f, exact = _hard()
+    curve = mml.error_curve(f, 1.5, np.logspace(-2, -8, 13), exact=exact, method="central")
+    reference = scipy_derivative(f, 1.5).df
+    assert reference == pytest.approx(exact, rel=1e-9)
+    assert curve.estimate[np.argmin(curve.error)] == pytest.approx(reference, rel=1e-9)
+
+
+def test_observed_order_matches_numpy_polyfit_on_noisy_data():
+    rng = np.random.default_rng(3)
+    h = np.logspace(-1, -4, 12)
+    error = 0.7 * h**2 * np.exp(rng.normal(scale=0.1, size=h.size))
+    slope = np.polyfit(np.log10(h), np.log10(error), 1)[0]  # base of the logarithm is irrelevant
+    assert mml.observed_order(h, error) == pytest.approx(slope, rel=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(p=st.floats(min_value=-3.0, max_value=4.0), c=st.floats(min_value=1e-3, max_value=1e3))
+def test_observed_order_recovers_the_power_of_a_power_law(p, c):
+    h = np.logspace(-1, -3, 7)
+    assert mml.observed_order(h, c * h**p) == pytest.approx(p, abs=1e-9)
+
+
+@settings(max_examples=20, deadline=None)
+@given(x=finite_x, method=st.sampled_from(METHODS))
+def test_error_curve_agrees_with_derivative_step_by_step(x, method):
+    hs = np.array([1e-2, 1e-4, 1e-6])
+    curve = mml.error_curve(np.sin, x, hs, exact=np.cos(x), method=method, relative=False)
+    for step, estimate, error in zip(hs, curve.estimate, curve.error, strict=True):
+        assert estimate == mml.derivative(np.sin, x, h=step, method=method)
+        assert error == abs(estimate - np.cos(x))
+
+
+def test_error_curve_bad_input():
+    with pytest.raises(TypeError, match="`f` must be callable"):
+        mml.error_curve("sin", 1.0, [1e-3], exact=1.0)
+    with pytest.raises(ValueError, match="`x` must be a single number, got shape \\(2,\\)"):
+        mml.error_curve(np.sin, [1.0, 2.0], [1e-3], exact=1.0)
+    with pytest.raises(ValueError, match="`h` must hold positive steps, got \\[0.1, 0.0\\]"):
+        mml.error_curve(np.sin, 1.0, [0.1, 0.0], exact=1.0)
+    with pytest.raises(ValueError, match="`h` must have 1 dimension"):
+        mml.error_curve(np.sin, 1.0, 1e-3, exact=1.0)
+    with pytest.raises(ValueError, match="`exact` must be non-zero"):
+        mml.error_curve(np.cos, 0.0, [1e-3], exact=0.0)
+    with pytest.raises(ValueError, match="`exact` must be finite"):
+        mml.error_curve(np.sin, 1.0, [1e-3], exact=float("nan"))
+    with pytest.raises(ValueError, match="`method` must be one of"):
+        mml.error_curve(np.sin, 1.0, [1e-3], exact=1.0, method="centre")
+
+
+def test_observed_order_bad_input():
+    with pytest.raises(ValueError, match="`h` and `error` must have the same shape"):
+        mml.observed_order([0.1, 0.01], [1.0])
+    with pytest.raises(ValueError, match="`error` must be positive"):
+        mml.observed_order([0.1, 0.01], [1e-2, 0.0])
+    with pytest.raises(ValueError, match="`h` must hold positive steps"):
+        mml.observed_order([0.1, -0.01], [1e-2, 1e-3])
+    with pytest.raises(ValueError, match="at least two distinct steps, got \\[0.1, 0.1\\]"):
+        mml.observed_order([0.1, 0.1], [1e-2, 1e-3])
+    with pytest.raises(TypeError, match="`h` must be real numbers"):
+        mml.observed_order(["a", "b"], [1e-2, 1e-3])

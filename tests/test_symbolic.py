@@ -37,3 +37,131 @@ def test_to_numpy_bad_input():
         to_numpy(x**2, ["x"])
     with pytest.raises(ValueError, match="free symbols not in `variables`: y"):
         to_numpy(x * y, x)
+
+
+# --- chapter 1: rules of differentiation and drills --------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from mmlcalc.symbolic import (  # noqa: E402
+    RULES,
+    diff_by_rules,
+    drills,
+    is_derivative,
+    random_expression,
+    rules_used,
+)
+
+
+def test_diff_by_rules_known_values():
+    assert diff_by_rules((2 * x + 1) ** 4, x) == 8 * (2 * x + 1) ** 3
+    assert diff_by_rules(1 / x, x) == -1 / x**2
+    assert diff_by_rules(sp.sin(x), x) == sp.cos(x)
+    assert diff_by_rules(sp.cos(x), x) == -sp.sin(x)
+    assert diff_by_rules(sp.exp(x), x) == sp.exp(x)
+    assert diff_by_rules(sp.log(x), x) == 1 / x
+    assert diff_by_rules(sp.Integer(7), x) == 0
+    assert diff_by_rules(x**2 * y, x) == 2 * x * y  # y is a constant here
+
+
+def test_diff_by_rules_derives_the_quotient_rule():
+    u, v = sp.Function("u")(x), sp.Function("v")(x)
+    # u / v = u * v^-1: product rule plus power and chain rules, without a quotient rule
+    by_rules = diff_by_rules(sp.sin(x) / (2 + sp.cos(x)), x)
+    quotient_rule = (sp.cos(x) * (2 + sp.cos(x)) + sp.sin(x) ** 2) / (2 + sp.cos(x)) ** 2
+    assert sp.simplify(by_rules - quotient_rule) == 0
+    assert sp.simplify(sp.diff(u / v, x) - (u.diff(x) * v - u * v.diff(x)) / v**2) == 0
+
+
+def test_diff_by_rules_agrees_with_sympy_on_random_expressions():
+    rng = np.random.default_rng(11)
+    for _ in range(40):
+        f = random_expression(rng, depth=3)
+        assert is_derivative(diff_by_rules(f, x), f, x), f
+
+
+def test_diff_by_rules_agrees_with_the_complex_step_at_random_points():
+    rng = np.random.default_rng(12)
+    for _ in range(25):
+        f = random_expression(rng, depth=2)
+        points = rng.uniform(-1.0, 1.0, size=10)
+        exact = to_numpy(diff_by_rules(f, x), x)(points)
+        numeric = mml.derivative(to_numpy(f, x), points, method="complex")
+        np.testing.assert_allclose(numeric, exact, rtol=1e-12, atol=1e-12, err_msg=str(f))
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), depth=st.integers(0, 2))
+def test_random_expressions_are_seeded_smooth_and_depend_on_x(seed, depth):
+    f = random_expression(np.random.default_rng(seed), depth=depth)
+    assert f == random_expression(np.random.default_rng(seed), depth=depth)
+    assert f.has(x)
+    values = to_numpy(f, x)(np.linspace(-1.0, 1.0, 9))
+    assert np.all(np.isfinite(values))
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_is_derivative_accepts_the_right_answer_and_rejects_a_wrong_one(seed):
+    f = random_expression(np.random.default_rng(seed), depth=1)
+    right = diff_by_rules(f, x)
+    assert is_derivative(right, f, x)
+    assert is_derivative(sp.factor(right), f)  # any form of it
+    assert not is_derivative(right + 1, f, x)
+    assert not is_derivative(2 * right, f, x)
+
+
+def test_is_derivative_reads_strings_and_catches_the_classic_chain_rule_slip():
+    assert is_derivative("8*(2*x + 1)**3", "(2*x + 1)**4")
+    assert not is_derivative("4*(2*x + 1)**3", "(2*x + 1)**4")
+    assert is_derivative("cos(x)**2 - sin(x)**2", sp.sin(x) * sp.cos(x), x)  # needs simplify
+    assert is_derivative("2*x*y", "x**2*y", x)
+
+
+def test_rules_used_reads_the_rules_off_the_tree():
+    assert rules_used(x**2 * sp.sin(3 * x), x) == ("power", "special", "product", "chain")
+    assert rules_used(x**3 + sp.exp(x), x) == ("sum", "power", "special")
+    assert rules_used(sp.sin(x) / (1 + x**2), x) == ("power", "special", "product", "quotient",
+                                                      "chain")
+    assert rules_used(5 * x, x) == ()
+    assert set(rules_used(sp.cos(sp.exp(x**2)), x)) <= set(RULES)
+
+
+def test_drills_are_seeded_and_their_answers_are_right():
+    first, again = drills(8, seed=5), drills(8, seed=5)
+    assert [d.f for d in first] == [d.f for d in again]
+    assert [d.f for d in first] != [d.f for d in drills(8, seed=6)]
+    for drill in first:
+        assert is_derivative(drill.answer, drill.f, drill.x)
+        assert drill.rules == rules_used(drill.f, drill.x)
+    only_chain = drills(10, seed=0, depth=1, rules=["chain"])
+    assert all(set(d.rules) <= {"power", "special", "chain"} for d in only_chain)
+
+
+def test_chapter_1_symbolic_bad_input():
+    rng = np.random.default_rng(0)
+    with pytest.raises(TypeError, match="`rng` must be a numpy Generator"):
+        random_expression(0)
+    with pytest.raises(ValueError, match="`depth` must be between 0 and 4, got 5"):
+        random_expression(rng, depth=5)
+    with pytest.raises(TypeError, match="`depth` must be an integer, got float"):
+        random_expression(rng, depth=1.5)
+    with pytest.raises(ValueError, match=r"`rules` must be a non-empty selection .* \('div',\)"):
+        random_expression(rng, rules=["div"])
+    with pytest.raises(TypeError, match="`x` must be a sympy Symbol, got str"):
+        diff_by_rules(x**2, "x")
+    with pytest.raises(ValueError, match="`expr` contains x\\*\\*x"):
+        diff_by_rules(x**x, x)
+    with pytest.raises(ValueError, match="`expr` contains tan\\(x\\)"):
+        diff_by_rules(sp.tan(x), x)
+    with pytest.raises(ValueError, match="`answer` is not a formula sympy can read"):
+        is_derivative("2*x +", "x**2")
+    with pytest.raises(ValueError, match="`x` must be given"):
+        is_derivative("y", "x*y")
+    with pytest.raises(TypeError, match="`f` must be a sympy expression or a string, got list"):
+        is_derivative("1", [x])
+    with pytest.raises(ValueError, match="`n` must be at least 1, got 0"):
+        drills(0)
+    with pytest.raises(TypeError, match="`seed` must be an integer, got str"):
+        drills(2, seed="a")

@@ -16,9 +16,12 @@ from . import plotting, symbolic
 # -- chapter 1: what is calculus? --
 from .numdiff import (
     DERIVATIVE_METHODS,
+    ErrorCurve,
     default_step,
     derivative,
     differentiate_samples,
+    error_curve,
+    observed_order,
     rise_over_run,
 )
 
@@ -40,9 +43,12 @@ __all__ = [
     "symbolic",
     # -- chapter 1 --
     "DERIVATIVE_METHODS",
+    "ErrorCurve",
     "default_step",
     "derivative",
     "differentiate_samples",
+    "error_curve",
+    "observed_order",
     "rise_over_run",
     # -- chapter 2 --
     "gradient",

@@ -8,6 +8,7 @@ Jacobian, Hessian) in chapter 2.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -19,8 +20,9 @@ from ._validation import (
     check_positive,
 )
 
-__all__ = ["DERIVATIVE_METHODS", "default_step", "derivative", "differentiate_samples",
-           "gradient", "hessian", "jacobian", "rise_over_run"]
+__all__ = ["DERIVATIVE_METHODS", "ErrorCurve", "default_step", "derivative",
+           "differentiate_samples", "error_curve", "gradient", "hessian", "jacobian",
+           "observed_order", "rise_over_run"]
 
 #: The finite-difference schemes :func:`derivative` knows, with their order of accuracy.
 DERIVATIVE_METHODS = {"forward": 1, "backward": 1, "central": 2, "complex": 2}
@@ -290,6 +292,187 @@ def _one_sided(y0, y1, y2, h1, h2):
     return (-(2 * h1 + h2) / (h1 * (h1 + h2)) * y0
             + (h1 + h2) / (h1 * h2) * y1
             - h1 / (h2 * (h1 + h2)) * y2)
+
+
+# --- the error of a finite difference against its step (section 1.3) ---------------------------
+
+@dataclass(frozen=True)
+class ErrorCurve:
+    r"""The error of a derivative estimate at each of many steps: one branch of a V-curve.
+
+    Attributes
+    ----------
+    h : ndarray, shape (k,)
+        The steps, in the order given.
+    estimate : ndarray, shape (k,)
+        The estimate of :math:`f'(x)` at each step.
+    error : ndarray, shape (k,)
+        Its error, :math:`|\text{estimate} - f'(x)|`, divided by :math:`|f'(x)|` if `relative`.
+    method : str
+        The difference scheme, as in :func:`derivative`.
+    relative : bool
+        Whether `error` is relative.
+    """
+
+    h: np.ndarray
+    estimate: np.ndarray
+    error: np.ndarray
+    method: str
+    relative: bool
+
+    @property
+    def best_step(self) -> float:
+        """The step with the smallest error (the first one, if several tie)."""
+        return float(self.h[np.argmin(self.error)])
+
+    @property
+    def best_error(self) -> float:
+        """The smallest error over all steps."""
+        return float(np.min(self.error))
+
+
+def error_curve(f: Callable, x, h, *, exact, method: str = "central", relative: bool = True):
+    r"""Error of the derivative estimate :math:`D_h f(x)` for each step in an array of steps.
+
+    .. math:: E(h) = \frac{\bigl|D_h f(x) - f'(x)\bigr|}{|f'(x)|}
+
+    (without the denominator if ``relative=False``), where :math:`D_h` is the difference scheme
+    `method` of :func:`derivative`. Plotted on log-log axes against :math:`h` this is the
+    V-curve of section 1.3: truncation error falling like :math:`h^p` on the right, round-off
+    error rising like :math:`\varepsilon / h` on the left.
+
+    Parameters
+    ----------
+    f : callable
+        A function of one real variable (for ``method="complex"``, one that accepts complex
+        input).
+    x : float
+        The point.
+    h : array_like, shape (k,)
+        Positive steps.
+    exact : float
+        The true derivative :math:`f'(x)`, for instance from sympy. Keyword-only.
+    method : {"central", "forward", "backward", "complex"}
+        The difference scheme. Keyword-only.
+    relative : bool
+        Divide the error by :math:`|f'(x)|` (default), which must then be non-zero.
+
+    Returns
+    -------
+    ErrorCurve
+        Steps, estimates and errors, with the best step and its error.
+
+    Raises
+    ------
+    TypeError
+        If `f` is not callable or `x`, `h`, `exact` are not real numbers.
+    ValueError
+        If `x` or `exact` is not a single finite number, a step is not positive, `exact` is
+        zero with ``relative=True``, or `f` returns a non-finite value.
+
+    See Also
+    --------
+    derivative : one estimate at one step.
+    observed_order : the slope of the curve on log-log axes.
+    scipy.differentiate.derivative : chooses the step adaptively instead.
+
+    Notes
+    -----
+    A model of the curve (section 1.3): with :math:`M_k = |f^{(k)}(x)|`, the forward difference
+    has error about :math:`\tfrac12 M_2 h + \varepsilon M_0 / h`, smallest near
+    :math:`h = \sqrt{2 \varepsilon M_0 / M_2}`, and the central difference about
+    :math:`\tfrac16 M_3 h^2 + \varepsilon M_0 / (2h)`, smallest near
+    :math:`h = (3 \varepsilon M_0 / 2 M_3)^{1/3}`. Book: section 1.3, *Finite differences
+    meet floating point*.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlcalc import error_curve
+    >>> curve = error_curve(np.exp, 0.0, [1e-1, 1e-2, 1e-3], exact=1.0, method="forward")
+    >>> np.round(curve.error, 5)  # about h / 2: the forward difference is first order
+    array([0.05171, 0.00502, 0.0005 ])
+    >>> curve.best_step
+    0.001
+    """
+    check_callable(f, "f")
+    check_choice(method, "method", DERIVATIVE_METHODS)
+    x = as_real_array(x, "x")
+    if x.ndim != 0:
+        raise ValueError(f"`x` must be a single number, got shape {x.shape}")
+    h = as_real_array(h, "h", ndim=1)
+    if h.size == 0 or np.any(h <= 0):
+        raise ValueError(f"`h` must hold positive steps, got {h.tolist()}")
+    exact = as_real_array(exact, "exact")
+    if exact.ndim != 0:
+        raise ValueError(f"`exact` must be a single number, got shape {exact.shape}")
+    if relative and exact == 0:
+        raise ValueError("`exact` must be non-zero for a relative error, got 0.0 "
+                         "(use relative=False)")
+    estimate = np.array([derivative(f, x.item(), h=float(step), method=method) for step in h])
+    error = np.abs(estimate - exact)
+    if relative:
+        error = error / np.abs(exact)
+    return ErrorCurve(h=h, estimate=estimate, error=error, method=method, relative=bool(relative))
+
+
+def observed_order(h, error):
+    r"""The order :math:`p` of a method whose error behaves like :math:`E(h) \approx C h^p`.
+
+    :math:`p` is the slope of the least-squares line through the points
+    :math:`(\log h_i, \log E_i)`:
+
+    .. math:: \log E_i \approx \log C + p \log h_i .
+
+    Parameters
+    ----------
+    h : array_like, shape (k,)
+        Positive steps, at least two of them distinct.
+    error : array_like, shape (k,)
+        Positive errors at those steps.
+
+    Returns
+    -------
+    float
+        The fitted slope :math:`p`: about 1 for forward differences, 2 for central ones (on the
+        truncation side of the V-curve), and about :math:`-1` on its round-off side.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ, a step or an error is not positive, or fewer than two distinct
+        steps are given.
+
+    See Also
+    --------
+    numpy.polyfit : the straight-line fit used here.
+    error_curve : errors at many steps.
+
+    Notes
+    -----
+    The fit is only as good as the model: use steps where one error term dominates (well to
+    the right of the bottom of the V for the truncation order). Book: sections 1.1 and 1.3.
+
+    Examples
+    --------
+    >>> from mmlcalc import observed_order
+    >>> round(observed_order([0.1, 0.01, 0.001], [3e-2, 3e-4, 3e-6]), 6)
+    2.0
+    """
+    h = as_real_array(h, "h", ndim=1)
+    error = as_real_array(error, "error", ndim=1)
+    if h.shape != error.shape:
+        raise ValueError(f"`h` and `error` must have the same shape, got {h.shape} and "
+                         f"{error.shape}")
+    if np.any(h <= 0):
+        raise ValueError(f"`h` must hold positive steps, got {h.tolist()}")
+    if np.any(error <= 0):
+        raise ValueError("`error` must be positive to take its logarithm, got "
+                         f"{error.tolist()} (leave out steps with zero error)")
+    if np.unique(h).size < 2:
+        raise ValueError(f"`h` must hold at least two distinct steps, got {h.tolist()}")
+    slope, _ = np.polyfit(np.log(h), np.log(error), 1)
+    return float(slope)
 
 
 # --- many variables: gradient, Jacobian, Hessian (chapter 2) --------------------------------------

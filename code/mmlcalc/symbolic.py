@@ -7,11 +7,17 @@ of differentiation) and chapter 2 (gradient, Jacobian and Hessian).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from numbers import Integral
+from tokenize import TokenError
 
 import numpy as np
 import sympy as sp
 
-__all__ = ["to_numpy"]
+from ._validation import check_positive_int
+
+__all__ = ["RULES", "SPECIAL_DERIVATIVES", "Drill", "diff_by_rules", "drills",
+           "is_derivative", "random_expression", "rules_used", "to_numpy"]
 
 
 def to_numpy(expr, variables: Sequence[sp.Symbol] | sp.Symbol):
@@ -76,3 +82,470 @@ def to_numpy(expr, variables: Sequence[sp.Symbol] | sp.Symbol):
         return np.stack(values, axis=-1) if vector else values[0].copy()
 
     return f
+
+
+# -- chapter 1: rules of differentiation and drills --
+
+#: The rules of chapter 1, in the order the book teaches them. ``"special"`` stands for the
+#: derivatives of :math:`\sin`, :math:`\cos`, :math:`e^x` and :math:`\ln` (section 1.4).
+RULES = ("sum", "power", "special", "product", "quotient", "chain")
+
+#: Derivatives of the special functions, as functions of their argument :math:`u`.
+SPECIAL_DERIVATIVES = {
+    sp.sin: sp.cos,
+    sp.cos: lambda u: -sp.sin(u),
+    sp.exp: sp.exp,
+    sp.log: lambda u: 1 / u,
+}
+
+_GENERATOR_RULES = ("sum", "product", "quotient", "chain")
+
+
+def _check_symbol(x, name: str = "x") -> sp.Symbol:
+    if not isinstance(x, sp.Symbol):
+        raise TypeError(f"`{name}` must be a sympy Symbol, got {type(x).__name__} {x!r}")
+    return x
+
+
+def _check_expression(expr, name: str, x: sp.Symbol | None = None):
+    """A sympy expression from `expr`; strings are parsed (with `x` standing for its name)."""
+    if isinstance(expr, str):
+        names = {} if x is None else {x.name: x}
+        try:
+            expr = sp.parse_expr(expr, local_dict=names)
+        except (SyntaxError, TypeError, ValueError, TokenError) as error:
+            raise ValueError(f"`{name}` is not a formula sympy can read: {expr!r}") from error
+    elif isinstance(expr, int | float):
+        expr = sp.sympify(expr)
+    if not isinstance(expr, sp.Expr):
+        raise TypeError(f"`{name}` must be a sympy expression or a string, got "
+                        f"{type(expr).__name__}")
+    return expr
+
+
+def diff_by_rules(expr, x: sp.Symbol):
+    r"""Differentiate `expr` with respect to `x` using only the rules of chapter 1.
+
+    A recursive walk over the expression tree, one line per rule:
+
+    .. math::
+
+        (u + v)' = u' + v', \quad (uv)' = u'v + uv', \quad
+        \bigl(u^n\bigr)' = n u^{n-1} u', \quad \bigl(g(u)\bigr)' = g'(u)\, u'
+
+    with :math:`g'` from :data:`SPECIAL_DERIVATIVES` (:math:`\sin, \cos, \exp, \ln`). A
+    quotient :math:`u/v` is the product :math:`u \cdot v^{-1}`, so it needs no rule of its own.
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+        The function to differentiate: sums, products, constant powers and
+        :math:`\sin, \cos, \exp, \ln` of other such expressions.
+    x : sympy.Symbol
+        The variable.
+
+    Returns
+    -------
+    sympy.Expr
+        The derivative, unsimplified (sympy tidies only what it does automatically).
+
+    Raises
+    ------
+    TypeError
+        If `expr` is not a sympy expression or `x` is not a symbol.
+    ValueError
+        If `expr` contains something the chapter's rules do not cover, such as :math:`x^x`
+        or :math:`\tan x`.
+
+    See Also
+    --------
+    sympy.diff : sympy's own differentiation, which knows every rule.
+    is_derivative : check a derivative against sympy's.
+
+    Notes
+    -----
+    This is the chapter's toolbox written as code; the book checks it against
+    :func:`sympy.diff` on many random expressions. Book: sections 1.4 to 1.6.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from mmlcalc.symbolic import diff_by_rules
+    >>> x = sp.Symbol("x")
+    >>> diff_by_rules((2 * x + 1) ** 4, x)
+    8*(2*x + 1)**3
+    >>> diff_by_rules(sp.sin(x) * sp.exp(x), x)
+    exp(x)*sin(x) + exp(x)*cos(x)
+    """
+    expr = _check_expression(expr, "expr")
+    x = _check_symbol(x)
+    return _diff(expr, x)
+
+
+def _diff(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
+    # constant rule
+    if not expr.has(x):
+        return sp.Integer(0)
+    if expr == x:
+        return sp.Integer(1)
+    # sum rule
+    if expr.is_Add:
+        return sp.Add(*[_diff(term, x) for term in expr.args])
+    # product rule: one factor differentiated at a time
+    if expr.is_Mul:
+        fs = expr.args
+        return sp.Add(*[sp.Mul(*fs[:i], _diff(f, x), *fs[i + 1:])
+                        for i, f in enumerate(fs)])
+    # power rule (constant exponent), then the chain rule
+    if expr.is_Pow and not expr.exp.has(x):
+        base, n = expr.args
+        return n * base ** (n - 1) * _diff(base, x)
+    # special function, then the chain rule
+    if expr.func in SPECIAL_DERIVATIVES and len(expr.args) == 1:
+        (u,) = expr.args
+        return SPECIAL_DERIVATIVES[expr.func](u) * _diff(u, x)
+    raise ValueError(f"`expr` contains {expr}, which the rules "
+                     "of chapter 1 do not cover")
+
+
+def is_derivative(answer, f, x: sp.Symbol | None = None) -> bool:
+    r"""Whether `answer` is the derivative of `f`, as proved by sympy.
+
+    .. math:: \text{answer}(x) - \frac{\mathrm{d}f}{\mathrm{d}x}(x) \equiv 0
+
+    Returns ``True`` when sympy shows :math:`\text{answer} - f'(x)` to be identically zero
+    (by cancelling, then simplifying), whatever form the answer takes. An answer that is
+    plainly wrong, the difference being visibly non-zero at one of three points evaluated to
+    50 digits, is rejected without the (slow) simplification.
+
+    Parameters
+    ----------
+    answer : sympy.Expr or str
+        The proposed derivative, e.g. ``"8*(2*x + 1)**3"``.
+    f : sympy.Expr or str
+        The function.
+    x : sympy.Symbol, optional
+        The variable. Default: the one free symbol of `f`.
+
+    Returns
+    -------
+    bool
+        ``True`` if proved equal. ``False`` if not: either the answer is wrong, or (for some
+        exotic but correct forms) sympy could not prove it right.
+
+    Raises
+    ------
+    TypeError
+        If `answer` or `f` is not a sympy expression or a string, or `x` is not a symbol.
+    ValueError
+        If a string cannot be parsed, or `x` is omitted and `f` does not have exactly one
+        free symbol.
+
+    See Also
+    --------
+    sympy.diff, sympy.simplify : what does the work.
+    mmlcalc.derivative : a numerical check at a point.
+
+    Notes
+    -----
+    Book: section 1.6, *Toolbox drill*, where it marks the self-test.
+
+    Examples
+    --------
+    >>> from mmlcalc.symbolic import is_derivative
+    >>> is_derivative("8*(2*x + 1)**3", "(2*x + 1)**4")
+    True
+    >>> is_derivative("4*(2*x + 1)**3", "(2*x + 1)**4")  # forgot the inner derivative
+    False
+    """
+    if x is not None:
+        x = _check_symbol(x)
+    f = _check_expression(f, "f", x)
+    if x is None:
+        if len(f.free_symbols) != 1:
+            raise ValueError("`x` must be given when `f` does not have exactly one free symbol, "
+                             f"got f = {f}")
+        (x,) = f.free_symbols
+    answer = _check_expression(answer, "answer", x)
+    difference = answer - sp.diff(f, x)
+    if difference == 0:
+        return True
+    if _clearly_nonzero(difference):
+        return False
+    return bool(sp.cancel(difference) == 0 or sp.simplify(difference) == 0)
+
+
+def _clearly_nonzero(expr) -> bool:
+    """Whether `expr`, evaluated to 50 digits at a few points, is visibly not zero there."""
+    symbols = sorted(expr.free_symbols, key=str)
+    for point in (("0.37", "0.59", "0.83"), ("0.81", "1.27", "0.45"), ("1.43", "0.71", "1.19")):
+        exact = [sp.Rational(t) for t in point * len(symbols)]  # exact, so no rounding yet
+        value = complex(expr.subs(dict(zip(symbols, exact, strict=False))).evalf(50))
+        if np.isfinite(value) and abs(value) > 1e-20:
+            return True
+    return False
+
+
+def rules_used(expr, x: sp.Symbol) -> tuple[str, ...]:
+    r"""The rules of chapter 1 needed to differentiate `expr`, in the book's order.
+
+    Read off the expression tree: a sum of terms that depend on `x` needs the sum rule, a
+    product of two or more such factors the product rule (and the quotient rule if one factor
+    is a reciprocal :math:`v^{-n}` of something other than a power of `x`), a constant power
+    the power rule, :math:`\sin, \cos, \exp, \ln` the special derivatives, and anything
+    applied to an inner function other than `x` itself the chain rule.
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+        The function.
+    x : sympy.Symbol
+        The variable.
+
+    Returns
+    -------
+    tuple of str
+        A sub-tuple of :data:`RULES`.
+
+    Raises
+    ------
+    TypeError
+        If `expr` is not a sympy expression or `x` is not a symbol.
+
+    Notes
+    -----
+    Book: section 1.6, where it labels each drill.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from mmlcalc.symbolic import rules_used
+    >>> x = sp.Symbol("x")
+    >>> rules_used(x**2 * sp.sin(3 * x), x)
+    ('power', 'special', 'product', 'chain')
+    """
+    expr = _check_expression(expr, "expr")
+    x = _check_symbol(x)
+    found = set()
+
+    def depends(e):
+        return e.has(x)
+
+    def walk(e):
+        if not depends(e):
+            return
+        if e.is_Add and sum(map(depends, e.args)) >= 2:
+            found.add("sum")
+        if e.is_Mul and sum(map(depends, e.args)) >= 2:
+            found.add("product")
+            if any(a.is_Pow and a.exp.is_negative and not a.base.is_Symbol for a in e.args):
+                found.add("quotient")
+        if e.is_Pow and depends(e.base):
+            found.add("power")
+            if e.base != x:
+                found.add("chain")
+        if isinstance(e, sp.Function):
+            found.add("special")
+            if e.args[0] != x:
+                found.add("chain")
+        for arg in e.args:
+            walk(arg)
+
+    walk(expr)
+    return tuple(rule for rule in RULES if rule in found)
+
+
+def _check_depth(depth) -> int:
+    if isinstance(depth, bool) or not isinstance(depth, Integral):
+        raise TypeError(f"`depth` must be an integer, got {type(depth).__name__} {depth!r}")
+    if not 0 <= depth <= 4:
+        raise ValueError(f"`depth` must be between 0 and 4, got {depth}")
+    return int(depth)
+
+
+def _check_rules(rules) -> tuple[str, ...]:
+    rules = tuple(rules)
+    unknown = [r for r in rules if r not in _GENERATOR_RULES]
+    if not rules or unknown:
+        listed = ", ".join(repr(r) for r in _GENERATOR_RULES)
+        raise ValueError(f"`rules` must be a non-empty selection of {listed}, got {rules!r}")
+    return rules
+
+
+def _leaf(rng: np.random.Generator, x: sp.Symbol) -> sp.Expr:
+    """x, a power of x, or a line a x + b, with small integer coefficients."""
+    kind = rng.integers(3)
+    if kind == 0:
+        return x
+    if kind == 1:
+        return x ** int(rng.integers(2, 5))
+    a = int(rng.integers(1, 4))
+    b = int(rng.choice([-2, -1, 1, 2]))
+    return a * x + b
+
+
+def _grow(rng: np.random.Generator, depth: int, rules: tuple[str, ...], x: sp.Symbol):
+    if depth == 0:
+        return _leaf(rng, x)
+    rule = rules[rng.integers(len(rules))]
+    u = _grow(rng, depth - 1, rules, x)
+    if rule == "chain":
+        outer = int(rng.integers(5))
+        if outer == 3:
+            return u ** int(rng.integers(2, 4))
+        if outer == 4:
+            return sp.sqrt(1 + u**2)
+        return (sp.sin, sp.cos, sp.exp)[outer](u)
+    v = _grow(rng, int(rng.integers(depth)), rules, x)   # a smaller second operand
+    if rule == "sum":
+        return u + int(rng.integers(1, 4)) * v
+    if rule == "product":
+        return u * v
+    # quotient: a denominator that is positive on the whole real line
+    return u / (1 + v**2) if rng.integers(2) == 0 else u / (2 + sp.cos(v))
+
+
+def random_expression(rng, *, depth: int = 2, rules=_GENERATOR_RULES, x: sp.Symbol | None = None):
+    r"""A random function of `x` to differentiate, built by applying rules `depth` times.
+
+    Starting from a *leaf* (:math:`x`, a power :math:`x^k` or a line :math:`ax + b` with small
+    integers), each level applies one rule, drawn from `rules`, to what was built so far:
+
+    .. math::
+
+        \text{sum: } u + c\,v, \quad \text{product: } u v, \quad
+        \text{quotient: } \frac{u}{1 + v^2} \text{ or } \frac{u}{2 + \cos v}, \quad
+        \text{chain: } \sin u,\ \cos u,\ e^u,\ u^n,\ \sqrt{1 + u^2}
+
+    where :math:`v` is a smaller random expression. Every expression is smooth on the whole
+    real line (no division by zero, no root of a negative number), so it can be checked
+    numerically anywhere.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The source of randomness, e.g. ``np.random.default_rng(seed)``: the same seed gives
+        the same expression.
+    depth : int
+        Number of rule applications on the longest path, 0 to 4. Keyword-only.
+    rules : sequence of {"sum", "product", "quotient", "chain"}
+        The rules to draw from (all four by default). Keyword-only.
+    x : sympy.Symbol, optional
+        The variable (default ``Symbol("x")``).
+
+    Returns
+    -------
+    sympy.Expr
+        An expression that depends on `x`.
+
+    Raises
+    ------
+    TypeError
+        If `rng` is not a numpy Generator, `depth` is not an integer or `x` is not a symbol.
+    ValueError
+        If `depth` is outside 0 to 4 or `rules` names an unknown rule.
+
+    See Also
+    --------
+    drills : expressions with their derivatives, for self-testing.
+
+    Notes
+    -----
+    Book: section 1.5 (rules checked on random expressions) and section 1.6 (drills).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlcalc.symbolic import random_expression
+    >>> random_expression(np.random.default_rng(4), depth=1, rules=["chain"])
+    exp(3*x + 2)
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError("`rng` must be a numpy Generator (np.random.default_rng(seed)), got "
+                        f"{type(rng).__name__}")
+    depth = _check_depth(depth)
+    rules = _check_rules(rules)
+    x = sp.Symbol("x") if x is None else _check_symbol(x)
+    while True:  # sums can cancel (x + (-x + 1)); draw again until x survives
+        expr = _grow(rng, depth, rules, x)
+        if expr.has(x):
+            return expr
+
+
+@dataclass(frozen=True)
+class Drill:
+    r"""One exercise in differentiation, with its answer.
+
+    Attributes
+    ----------
+    f : sympy.Expr
+        The function to differentiate.
+    answer : sympy.Expr
+        Its derivative, as the rules give it (:func:`diff_by_rules`, unsimplified: one term
+        per use of the product rule, one factor per link of a chain).
+    rules : tuple of str
+        The rules it needs, from :func:`rules_used`.
+    x : sympy.Symbol
+        The variable.
+    """
+
+    f: sp.Expr
+    answer: sp.Expr
+    rules: tuple[str, ...]
+    x: sp.Symbol
+
+
+def drills(n: int, *, seed: int = 0, depth: int = 2, rules=_GENERATOR_RULES):
+    r"""`n` seeded exercises in differentiation, each with its answer and the rules it needs.
+
+    Each function is a :func:`random_expression` and each answer :math:`f'(x)` comes from the
+    chapter's rules (:func:`diff_by_rules`); the book proves every answer equal to
+    :func:`sympy.diff`'s with :func:`is_derivative`.
+
+    Parameters
+    ----------
+    n : int
+        How many drills, at least 1.
+    seed : int
+        Seed of the random generator: the same seed gives the same drills. Keyword-only.
+    depth : int
+        Difficulty, as in :func:`random_expression`. Keyword-only.
+    rules : sequence of str
+        The rules to practise, as in :func:`random_expression`. Keyword-only.
+
+    Returns
+    -------
+    list of Drill
+
+    Raises
+    ------
+    TypeError, ValueError
+        If `n` is not a positive integer, `seed` is not an integer, or as
+        :func:`random_expression`.
+
+    See Also
+    --------
+    random_expression, diff_by_rules, is_derivative
+
+    Notes
+    -----
+    Book: section 1.6, *Toolbox drill*.
+
+    Examples
+    --------
+    >>> from mmlcalc.symbolic import drills
+    >>> (drill,) = drills(1, seed=1, depth=1, rules=["product", "chain"])
+    >>> drill.f, drill.answer, drill.rules
+    (x**4*(x - 2), x**4 + 4*x**3*(x - 2), ('power', 'product'))
+    """
+    n = check_positive_int(n, "n")
+    if isinstance(seed, bool) or not isinstance(seed, Integral):
+        raise TypeError(f"`seed` must be an integer, got {type(seed).__name__} {seed!r}")
+    rng = np.random.default_rng(seed)
+    x = sp.Symbol("x")
+    out = []
+    for _ in range(n):
+        f = random_expression(rng, depth=depth, rules=rules, x=x)
+        answer = diff_by_rules(f, x)
+        out.append(Drill(f=f, answer=answer, rules=rules_used(f, x), x=x))
+    return out

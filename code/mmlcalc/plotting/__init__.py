@@ -10,7 +10,13 @@ Modules: :mod:`._style` (the house style), then one module a kind of picture.
 from ._style import COLORS, book_style, figure, use_book_style
 
 # -- chapter 1: what is calculus? --
-from .derivatives import plot_secants
+from .derivatives import (
+    plot_difference_quotients,
+    plot_error_curves,
+    plot_product_rectangle,
+    plot_secants,
+    plot_with_derivative,
+)
 
 # -- chapter 2: multivariate calculus --
 
@@ -28,7 +34,11 @@ __all__ = [
     "figure",
     "use_book_style",
     # -- chapter 1 --
+    "plot_difference_quotients",
+    "plot_error_curves",
+    "plot_product_rectangle",
     "plot_secants",
+    "plot_with_derivative",
     # -- chapter 2 --
     # -- chapter 3 --
     # -- chapter 4 --
