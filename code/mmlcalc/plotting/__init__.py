@@ -15,6 +15,13 @@ from .derivatives import plot_secants
 # -- chapter 2: multivariate calculus --
 
 # -- chapter 3: the multivariate chain rule and neural networks --
+from .networks import (
+    plot_computation_graph,
+    plot_cost_history,
+    plot_gradient_check_errors,
+    plot_network,
+    plot_network_fit,
+)
 
 # -- chapter 4: Taylor series and linearisation --
 
@@ -31,6 +38,11 @@ __all__ = [
     "plot_secants",
     # -- chapter 2 --
     # -- chapter 3 --
+    "plot_computation_graph",
+    "plot_cost_history",
+    "plot_gradient_check_errors",
+    "plot_network",
+    "plot_network_fit",
     # -- chapter 4 --
     # -- chapter 5 --
     # -- chapter 6 --
