@@ -96,8 +96,8 @@ def sigmoid(z):
 
 
 def _sigmoid_prime(z):
-    s = sigmoid(z)
-    return s * (1.0 - s)
+    # sigma(z) (1 - sigma(z)), with 1 - sigma(z) = sigma(-z) computed without cancellation
+    return sigmoid(z) * sigmoid(-np.asarray(z))
 
 
 def _tanh_prime(z):
