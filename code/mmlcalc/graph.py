@@ -52,6 +52,7 @@ class Node:
     nodes; so do :func:`exp`, :func:`log`, :func:`sqrt`, :func:`sin`, :func:`cos` and
     :func:`tanh`. A number is folded into the node that uses it (``2 * x`` is one node with
     one parent, local derivative 2), so only nodes that depend on the inputs appear.
+    Book: section 3.2, *Computation graphs; forward and reverse mode*.
 
     Examples
     --------
@@ -223,6 +224,10 @@ def variables(**values) -> tuple[Node, ...]:
     TypeError, ValueError
         If no values are given or a value is not a finite real number.
 
+    Notes
+    -----
+    Book: section 3.2.
+
     Examples
     --------
     >>> from mmlcalc.graph import variables
@@ -261,6 +266,11 @@ def topological_order(outputs) -> list[Node]:
     -------
     list of Node
         Inputs come first, `outputs` last (in the order of a depth-first search).
+
+    Notes
+    -----
+    Forward mode visits the nodes in this order, reverse mode in the opposite one. Book:
+    section 3.2.
 
     Examples
     --------

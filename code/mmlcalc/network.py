@@ -188,6 +188,14 @@ class Network:
         (:math:`W^{(l)}` must have as many columns as :math:`W^{(l-1)}` has rows), or an
         activation is unknown.
 
+    See Also
+    --------
+    init_network : a network with seeded random weights.
+
+    Notes
+    -----
+    Book: section 3.4, *Layers in matrix form* (and section 3.3 for a single neuron).
+
     Examples
     --------
     >>> from mmlcalc import Network
@@ -479,7 +487,8 @@ def squared_error(a, y) -> float:
 
     Notes
     -----
-    For a single output and example it is :math:`(a - y)^2`, the cost of section 3.3.
+    For a single output and example it is :math:`(a - y)^2`, the cost of section 3.3. Book:
+    section 3.3, *A single neuron*.
 
     Examples
     --------
@@ -516,6 +525,14 @@ def cost(net: Network, x, y) -> float:
     ------
     TypeError, ValueError
         As :func:`forward` and :func:`squared_error`.
+
+    See Also
+    --------
+    squared_error : the same cost, from outputs instead of a network.
+
+    Notes
+    -----
+    Book: section 3.3 (one neuron) and section 3.5 (a network on a data set).
 
     Examples
     --------

@@ -89,16 +89,16 @@ def plot_computation_graph(ax, outputs, *, values: bool = True, edge_labels: boo
                 dx, dy = end - start
                 middle = (start + end) / 2 + 0.5 * rad * np.array([dy, -dx])
                 mx, my = ax.transData.inverted().transform(middle)
-                ax.text(mx, my + 0.06, f"{local:.3g}", ha="center", va="bottom", fontsize=8,
+                ax.text(mx, my + 0.06, f"{local:.3g}", ha="center", va="bottom", fontsize=9,
                         color=COLORS["vermillion"])
     for node in order:
         x, y = place[id(node)]
         face = COLORS["sky"] if id(node) in marked else "white"
-        ax.text(x, y, node.label, ha="center", va="center", fontsize=10, zorder=3,
+        ax.text(x, y, node.label, ha="center", va="center", fontsize=11, zorder=3,
                 bbox={"boxstyle": "circle,pad=0.35", "fc": face, "ec": COLORS["ink"],
                       "lw": 1.2})
         if values:
-            ax.text(x, y - 0.3, f"{node.value:.4g}", ha="center", va="top", fontsize=8,
+            ax.text(x, y - 0.3, f"{node.value:.4g}", ha="center", va="top", fontsize=9,
                     color=COLORS["blue"])
     return ax
 
