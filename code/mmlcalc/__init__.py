@@ -8,6 +8,8 @@ Modules, one idea each (the chapter that teaches it in brackets):
 - :mod:`mmlcalc.numdiff`: rise over run, finite differences, the complex step; gradient,
   Jacobian and Hessian by finite differences (1, 2).
 - :mod:`mmlcalc.symbolic`: exact derivatives with sympy, and sympy-to-numpy functions (1, 2).
+- :mod:`mmlcalc.graph`: computation graphs, forward- and reverse-mode differentiation (3).
+- :mod:`mmlcalc.network`: a small dense neural network, backpropagation, gradient checks (3).
 - :mod:`mmlcalc.plotting`: the book's figures and their house style.
 """
 
@@ -29,6 +31,25 @@ from .numdiff import (
 from .numdiff import gradient, hessian, jacobian
 
 # -- chapter 3: the multivariate chain rule and neural networks --
+from . import graph
+from .network import (
+    ACTIVATIONS,
+    Activation,
+    ForwardPass,
+    GradientCheck,
+    Gradients,
+    Network,
+    TrainingResult,
+    backward,
+    cost,
+    forward,
+    gradient_check,
+    init_network,
+    sigmoid,
+    squared_error,
+    train,
+    train_step,
+)
 
 # -- chapter 4: Taylor series and linearisation --
 
@@ -55,6 +76,23 @@ __all__ = [
     "hessian",
     "jacobian",
     # -- chapter 3 --
+    "graph",
+    "ACTIVATIONS",
+    "Activation",
+    "ForwardPass",
+    "GradientCheck",
+    "Gradients",
+    "Network",
+    "TrainingResult",
+    "backward",
+    "cost",
+    "forward",
+    "gradient_check",
+    "init_network",
+    "sigmoid",
+    "squared_error",
+    "train",
+    "train_step",
     # -- chapter 4 --
     # -- chapter 5 --
     # -- chapter 6 --

@@ -21,6 +21,13 @@ from .derivatives import (
 # -- chapter 2: multivariate calculus --
 
 # -- chapter 3: the multivariate chain rule and neural networks --
+from .networks import (
+    plot_computation_graph,
+    plot_cost_history,
+    plot_gradient_check_errors,
+    plot_network,
+    plot_network_fit,
+)
 
 # -- chapter 4: Taylor series and linearisation --
 
@@ -41,6 +48,11 @@ __all__ = [
     "plot_with_derivative",
     # -- chapter 2 --
     # -- chapter 3 --
+    "plot_computation_graph",
+    "plot_cost_history",
+    "plot_gradient_check_errors",
+    "plot_network",
+    "plot_network_fit",
     # -- chapter 4 --
     # -- chapter 5 --
     # -- chapter 6 --
