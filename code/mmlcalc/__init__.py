@@ -8,6 +8,8 @@ Modules, one idea each (the chapter that teaches it in brackets):
 - :mod:`mmlcalc.numdiff`: rise over run, finite differences, the complex step; gradient,
   Jacobian and Hessian by finite differences (1, 2).
 - :mod:`mmlcalc.symbolic`: exact derivatives with sympy, and sympy-to-numpy functions (1, 2).
+- :mod:`mmlcalc.taylor`: Taylor polynomials in one and many variables, their error bound and
+  radius of convergence, the quadratic model and the Newton step (4).
 - :mod:`mmlcalc.plotting`: the book's figures and their house style.
 """
 
@@ -28,6 +30,16 @@ from .numdiff import gradient, hessian, jacobian
 # -- chapter 3: the multivariate chain rule and neural networks --
 
 # -- chapter 4: Taylor series and linearisation --
+from .taylor import (
+    TaylorPolynomial,
+    multivariate_taylor,
+    newton_step,
+    quadratic_model,
+    radius_of_convergence,
+    remainder_bound,
+    taylor_coefficients,
+    taylor_polynomial,
+)
 
 # -- chapter 5: introduction to optimisation --
 
@@ -50,6 +62,14 @@ __all__ = [
     "jacobian",
     # -- chapter 3 --
     # -- chapter 4 --
+    "TaylorPolynomial",
+    "multivariate_taylor",
+    "newton_step",
+    "quadratic_model",
+    "radius_of_convergence",
+    "remainder_bound",
+    "taylor_coefficients",
+    "taylor_polynomial",
     # -- chapter 5 --
     # -- chapter 6 --
 ]

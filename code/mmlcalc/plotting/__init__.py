@@ -17,6 +17,14 @@ from .derivatives import plot_secants
 # -- chapter 3: the multivariate chain rule and neural networks --
 
 # -- chapter 4: Taylor series and linearisation --
+from .series import (
+    plot_error_scaling,
+    plot_model_contours,
+    plot_partial_sums,
+    plot_quadratic_model,
+    plot_remainder_band,
+    plot_taylor_models,
+)
 
 # -- chapter 5: introduction to optimisation --
 
@@ -32,6 +40,12 @@ __all__ = [
     # -- chapter 2 --
     # -- chapter 3 --
     # -- chapter 4 --
+    "plot_error_scaling",
+    "plot_model_contours",
+    "plot_partial_sums",
+    "plot_quadratic_model",
+    "plot_remainder_band",
+    "plot_taylor_models",
     # -- chapter 5 --
     # -- chapter 6 --
 ]
