@@ -114,3 +114,12 @@ def test_model_contours_returns_the_newton_point():
     x0 = np.array([1.0, -1.0])
     x_new = plot_model_contours(ax, f, x0, f(x0), A @ x0, A, xlim=(-2, 2), ylim=(-2, 2))
     np.testing.assert_allclose(x_new, [0.0, 0.0], atol=1e-12)
+
+
+def test_partial_sums_custom_labels():
+    p = mml.taylor_polynomial(sp.exp(x), x, 0, 2)
+    fig, ax = figure()
+    plot_partial_sums(ax, p, [0, 1], xlim=(-1, 1), labels=["$g_0$", "$g_1$"], flabel="$v$")
+    assert _labels(ax) == ["$v$", "$g_0$", "$g_1$"]
+    with pytest.raises(ValueError, match="`labels` must have one label per degree \\(2\\)"):
+        plot_partial_sums(ax, p, [0, 1], xlim=(-1, 1), labels=["$g_0$"])

@@ -45,7 +45,9 @@ def _values(f: Callable, xs: np.ndarray, shape=None) -> np.ndarray:
     return ys
 
 
-def plot_partial_sums(ax, p, degrees: Sequence[int], *, xlim, ylim=None, radius=None):
+def plot_partial_sums(ax, p, degrees: Sequence[int], *, xlim, ylim=None, radius=None,
+                      labels: Sequence[str] | None = None, flabel: str = "$f(x)$",
+                      legend_loc: str = "best"):
     r"""Draw a function and the partial sums :math:`T_k` of its Taylor series for each degree.
 
     .. math:: T_k(x) = \sum_{j=0}^{k} c_j (x - a)^j
@@ -65,6 +67,12 @@ def plot_partial_sums(ax, p, degrees: Sequence[int], *, xlim, ylim=None, radius=
         clipped by the axes.
     radius : float, optional
         A radius of convergence :math:`R`: the region :math:`|x - a| > R` is shaded.
+    labels : sequence of str, optional
+        Legend labels of the partial sums; default ``$T_k(x)$``.
+    flabel : str
+        Legend label of the function.
+    legend_loc : str
+        Where matplotlib puts the legend.
 
     Returns
     -------
@@ -85,6 +93,11 @@ def plot_partial_sums(ax, p, degrees: Sequence[int], *, xlim, ylim=None, radius=
     if not degrees or len(degrees) > len(_CYCLE) or min(degrees) < 0 or max(degrees) > p.n:
         raise ValueError(f"`degrees` must be 1 to {len(_CYCLE)} degrees between 0 and "
                          f"{p.n}, got {degrees}")
+    if labels is None:
+        labels = [f"$T_{{{k}}}(x)$" for k in degrees]
+    if len(labels) != len(degrees):
+        raise ValueError(f"`labels` must have one label per degree ({len(degrees)}), got "
+                         f"{len(labels)}")
     xlim = _check_range(xlim, "xlim")
     xs = np.linspace(*xlim, 600)
     fx = _values(to_numpy(p.f, p.x), xs)
@@ -102,16 +115,16 @@ def plot_partial_sums(ax, p, degrees: Sequence[int], *, xlim, ylim=None, radius=
                 ax.axvspan(*side, color=COLORS["grey"], alpha=0.12, lw=0)
         ax.text(0.99, 0.03, f"shaded: $|x - a| > R = {radius:g}$", transform=ax.transAxes,
                 ha="right", va="bottom", fontsize=8.5, color=COLORS["grey"])
-    ax.plot(xs, fx, color=COLORS["ink"], lw=2.6, label="$f(x)$", zorder=3)
-    for k, name in zip(degrees, _CYCLE, strict=False):
-        ax.plot(xs, sums[k], color=COLORS[name], lw=1.5, label=f"$T_{{{k}}}(x)$")
+    ax.plot(xs, fx, color=COLORS["ink"], lw=2.6, label=flabel, zorder=3)
+    for k, name, label in zip(degrees, _CYCLE, labels, strict=False):
+        ax.plot(xs, sums[k], color=COLORS[name], lw=1.5, label=label)
     ax.plot([a], [p(a)], "o", color=COLORS["ink"], ms=5,
             zorder=4)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_xlabel("$x$")
     ax.set_ylabel("$y$")
-    ax.legend(loc="best", fontsize=8.5)
+    ax.legend(loc=legend_loc, fontsize=8.5)
     return ax
 
 
