@@ -92,6 +92,10 @@ def test_taylor_models_draw_three_panels():
                                                "order 2: the quadratic"]
     with pytest.raises(ValueError, match="`x0` must be a point in the plane"):
         plot_taylor_models(axes[:2], f, [1.0, 1.0], e2, [0, 0], np.eye(2))
+    fig, grid = figure(2, 2, subplot_kw={"projection": "3d"})
+    plot_taylor_models(grid, f, [1.0, 1.0], e2, [0, 0], np.eye(2), samples=11)
+    assert grid[0, 0].get_title() == "the surface $f$"
+    assert grid[1, 1].get_title() == "order 2: the quadratic"
 
 
 def test_quadratic_model_returns_the_vertex():

@@ -188,8 +188,8 @@ def plot_error_scaling(ax, steps, errors: Mapping[str, Sequence[float]], *,
     errors : mapping of str to array_like, shape (m,)
         One error series per label, positive.
     orders : mapping of str to float, optional
-        For each label named here, a dashed line of that slope through the series' first
-        point.
+        For each label named here, a dashed line of that slope, drawn a little below the
+        series (through half its first value) so that both stay visible.
     xlabel : str
         The x-axis label.
 
@@ -218,8 +218,8 @@ def plot_error_scaling(ax, steps, errors: Mapping[str, Sequence[float]], *,
         ax.loglog(steps, series, "o-", color=COLORS[name], ms=4, label=label)
         if label in orders:
             slope = float(orders[label])
-            ax.loglog(steps, series[0] * (steps / steps[0]) ** slope, "--",
-                      color=COLORS[name], lw=1, alpha=0.8, label=f"slope {slope:g}")
+            ax.loglog(steps, 0.5 * series[0] * (steps / steps[0]) ** slope, "--",
+                      color=COLORS[name], lw=1.2, label=f"slope {slope:g}")
     ax.set_xlabel(xlabel)
     ax.set_ylabel("error")
     ax.legend(loc="best", fontsize=8.5)
@@ -237,8 +237,9 @@ def plot_taylor_models(axes, f: Callable, x0, f0, g, H, *, half_width: float = 1
 
     Parameters
     ----------
-    axes : sequence of three 3-D axes
-        Made with ``subplot_kw={"projection": "3d"}``.
+    axes : sequence of three or four 3-D axes
+        Made with ``subplot_kw={"projection": "3d"}``. With four, the first shows the surface
+        alone and the other three the models.
     f : callable
         A function of two variables, vectorised over points of shape ``(..., 2)``.
     x0 : array_like, shape (2,)
@@ -264,8 +265,9 @@ def plot_taylor_models(axes, f: Callable, x0, f0, g, H, *, half_width: float = 1
     """
     check_callable(f, "f")
     x0 = as_real_array(x0, "x0", ndim=1)
-    if x0.size != 2 or len(axes) != 3:
-        raise ValueError("`x0` must be a point in the plane and `axes` three 3-D axes")
+    axes = list(np.ravel(axes))
+    if x0.size != 2 or len(axes) not in (3, 4):
+        raise ValueError("`x0` must be a point in the plane and `axes` three or four 3-D axes")
     half_width = check_positive(half_width, "half_width")
     u = np.linspace(-half_width, half_width, samples)
     du = np.stack(np.meshgrid(u, u), axis=-1)
@@ -276,21 +278,28 @@ def plot_taylor_models(axes, f: Callable, x0, f0, g, H, *, half_width: float = 1
         pad = 0.3 * (high - low) if high > low else 1.0
         zlim = (low - pad, high + pad)
     zlim = _check_range(zlim, "zlim")
-    titles = ("order 0: the value", "order 1: the tangent plane", "order 2: the quadratic")
-    for order, ax, title, name in zip(range(3), axes, titles, ("purple", "vermillion", "blue"),
-                                      strict=True):
-        model = quadratic_model(f0, g, H, du, order=order)
-        model = np.where((model >= zlim[0]) & (model <= zlim[1]), model, np.nan)
-        ax.plot_surface(points[..., 0], points[..., 1], fz, color=COLORS["grey"], alpha=0.35,
-                        lw=0, rstride=2, cstride=2)
-        ax.plot_wireframe(points[..., 0], points[..., 1], model, color=COLORS[name], lw=0.7,
-                          rstride=3, cstride=3)
+    def frame(ax, title):
         ax.scatter([x0[0]], [x0[1]], [f0], color=COLORS["ink"], s=18, depthshade=False)
         ax.set_zlim(*zlim)
         ax.set_title(title)
         ax.set_xlabel("$x$")
         ax.set_ylabel("$y$")
         ax.view_init(elev=24, azim=-60)
+
+    if len(axes) == 4:
+        axes[0].plot_surface(points[..., 0], points[..., 1], fz, cmap="viridis", alpha=0.9,
+                             lw=0, rstride=1, cstride=1)
+        frame(axes[0], "the surface $f$")
+    titles = ("order 0: the value", "order 1: the tangent plane", "order 2: the quadratic")
+    for order, ax, title, name in zip(range(3), axes[-3:], titles,
+                                      ("purple", "vermillion", "blue"), strict=True):
+        model = quadratic_model(f0, g, H, du, order=order)
+        model = np.where((model >= zlim[0]) & (model <= zlim[1]), model, np.nan)
+        ax.plot_surface(points[..., 0], points[..., 1], fz, color=COLORS["grey"], alpha=0.35,
+                        lw=0, rstride=2, cstride=2)
+        ax.plot_wireframe(points[..., 0], points[..., 1], model, color=COLORS[name], lw=0.8,
+                          rstride=3, cstride=3)
+        frame(ax, title)
     return axes
 
 
