@@ -186,7 +186,8 @@ class TaylorPolynomial:
         Raises
         ------
         ValueError
-            If `f` is not finite at some point of `x`.
+            If `f` is not finite at some point of `x`. numpy gives NaN at a removable
+            singularity (such as :math:`\sin x / x` at 0) even though sympy can expand there.
         """
         x = as_real_array(x, "x")
         _, _, f, _ = self._numeric
@@ -220,7 +221,8 @@ class TaylorPolynomial:
         ------
         ValueError
             If :math:`f^{(n+1)}` is not finite somewhere between :math:`a` and :math:`x` (the
-            bound does not exist there).
+            bound does not exist there), or NaN at a sample that is a removable singularity
+            (pass `M` then).
         """
         x = as_real_array(x, "x")
         if M is None:
