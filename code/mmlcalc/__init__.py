@@ -10,6 +10,9 @@ Modules, one idea each (the chapter that teaches it in brackets):
 - :mod:`mmlcalc.symbolic`: exact derivatives with sympy, and sympy-to-numpy functions (1, 2).
 - :mod:`mmlcalc.graph`: computation graphs, forward- and reverse-mode differentiation (3).
 - :mod:`mmlcalc.network`: a small dense neural network, backpropagation, gradient checks (3).
+
+- :mod:`mmlcalc.taylor`: Taylor polynomials in one and many variables, their error bound and
+  radius of convergence, the quadratic model and the Newton step (4).
 - :mod:`mmlcalc.plotting`: the book's figures and their house style.
 """
 
@@ -52,6 +55,16 @@ from .network import (
 )
 
 # -- chapter 4: Taylor series and linearisation --
+from .taylor import (
+    TaylorPolynomial,
+    multivariate_taylor,
+    newton_step,
+    quadratic_model,
+    radius_of_convergence,
+    remainder_bound,
+    taylor_coefficients,
+    taylor_polynomial,
+)
 
 # -- chapter 5: introduction to optimisation --
 
@@ -94,6 +107,14 @@ __all__ = [
     "train",
     "train_step",
     # -- chapter 4 --
+    "TaylorPolynomial",
+    "multivariate_taylor",
+    "newton_step",
+    "quadratic_model",
+    "radius_of_convergence",
+    "remainder_bound",
+    "taylor_coefficients",
+    "taylor_polynomial",
     # -- chapter 5 --
     # -- chapter 6 --
 ]

@@ -84,3 +84,12 @@ def check_finite_output(values: Any, name: str, at: Any) -> np.ndarray:
     if not np.all(np.isfinite(array)):
         raise ValueError(f"`{name}` returned a non-finite value ({_show(array)}) at {_show(at)}")
     return array
+
+
+def check_nonnegative_int(value: Any, name: str) -> int:
+    """Return `value` if it is an integer >= 0 (``bool`` is refused)."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"`{name}` must be an integer, got {type(value).__name__} {_show(value)}")
+    if value < 0:
+        raise ValueError(f"`{name}` must be at least 0, got {_show(value)}")
+    return int(value)

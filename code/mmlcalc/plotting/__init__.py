@@ -30,6 +30,14 @@ from .networks import (
 )
 
 # -- chapter 4: Taylor series and linearisation --
+from .series import (
+    plot_error_scaling,
+    plot_model_contours,
+    plot_partial_sums,
+    plot_quadratic_model,
+    plot_remainder_band,
+    plot_taylor_models,
+)
 
 # -- chapter 5: introduction to optimisation --
 
@@ -54,6 +62,12 @@ __all__ = [
     "plot_network",
     "plot_network_fit",
     # -- chapter 4 --
+    "plot_error_scaling",
+    "plot_model_contours",
+    "plot_partial_sums",
+    "plot_quadratic_model",
+    "plot_remainder_band",
+    "plot_taylor_models",
     # -- chapter 5 --
     # -- chapter 6 --
 ]
