@@ -10,7 +10,6 @@ Modules, one idea each (the chapter that teaches it in brackets):
 - :mod:`mmlcalc.symbolic`: exact derivatives with sympy, and sympy-to-numpy functions (1, 2).
 - :mod:`mmlcalc.graph`: computation graphs, forward- and reverse-mode differentiation (3).
 - :mod:`mmlcalc.network`: a small dense neural network, backpropagation, gradient checks (3).
-
 - :mod:`mmlcalc.taylor`: Taylor polynomials in one and many variables, their error bound and
   radius of convergence, the quadratic model and the Newton step (4).
 - :mod:`mmlcalc.plotting`: the book's figures and their house style.
