@@ -8,6 +8,8 @@ Modules, one idea each (the chapter that teaches it in brackets):
 - :mod:`mmlcalc.numdiff`: rise over run, finite differences, the complex step; gradient,
   Jacobian and Hessian by finite differences (1, 2).
 - :mod:`mmlcalc.symbolic`: exact derivatives with sympy, and sympy-to-numpy functions (1, 2).
+- :mod:`mmlcalc.fitting`: chi-squared, straight-line fits with uncertainties, linear and
+  non-linear least squares (6).
 - :mod:`mmlcalc.plotting`: the book's figures and their house style.
 """
 
@@ -32,6 +34,17 @@ from .numdiff import gradient, hessian, jacobian
 # -- chapter 5: introduction to optimisation --
 
 # -- chapter 6: regression --
+from . import fitting
+from .fitting import (
+    FIT_METHODS,
+    FitResult,
+    LinearFit,
+    chi_squared,
+    fit_least_squares,
+    linear_fit,
+    linear_least_squares,
+    residuals,
+)
 
 __version__ = "0.1.0"
 
@@ -52,4 +65,13 @@ __all__ = [
     # -- chapter 4 --
     # -- chapter 5 --
     # -- chapter 6 --
+    "fitting",
+    "FIT_METHODS",
+    "FitResult",
+    "LinearFit",
+    "chi_squared",
+    "fit_least_squares",
+    "linear_fit",
+    "linear_least_squares",
+    "residuals",
 ]
