@@ -21,6 +21,13 @@ from .derivatives import plot_secants
 # -- chapter 5: introduction to optimisation --
 
 # -- chapter 6: regression --
+from .fitting import (
+    plot_anscombe,
+    plot_chi2_contours,
+    plot_fit,
+    plot_residuals,
+    plot_train_test,
+)
 
 __all__ = [
     "COLORS",
@@ -34,4 +41,9 @@ __all__ = [
     # -- chapter 4 --
     # -- chapter 5 --
     # -- chapter 6 --
+    "plot_anscombe",
+    "plot_chi2_contours",
+    "plot_fit",
+    "plot_residuals",
+    "plot_train_test",
 ]
