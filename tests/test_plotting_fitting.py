@@ -77,6 +77,9 @@ def test_plot_train_test_marks_the_best_test_error():
     plot_train_test(ax, [1, 2, 3, 4], [1.0, 0.5, 0.3, 0.1], [1.1, 0.6, 0.8, 2.0])
     assert "best on test data (2)" in labels(ax)
     assert ax.get_yscale() == "log"
+    fig, ax = figure()
+    plot_train_test(ax, [1, 2], [1.0, 0.5], [1.1, 2.0], logy=False)
+    assert ax.get_yscale() == "linear" and ax.get_ylim() == pytest.approx((0.0, 2.2))
     with pytest.raises(ValueError, match="must have the same shape"):
         plot_train_test(ax, [1, 2], [1.0], [1.0, 2.0])
 

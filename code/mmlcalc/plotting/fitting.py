@@ -220,7 +220,7 @@ def plot_anscombe(axes, quartet: Mapping):
 
 
 def plot_train_test(ax, complexity, train, test, *, xlabel: str = "polynomial degree",
-                    ylabel: str = "root-mean-square error"):
+                    ylabel: str = "root-mean-square error", logy: bool = True):
     r"""Draw training and test error against model complexity, marking the best test error.
 
     Parameters
@@ -233,6 +233,8 @@ def plot_train_test(ax, complexity, train, test, *, xlabel: str = "polynomial de
         The errors on the data the model was fitted to, and on fresh data.
     xlabel, ylabel : str
         Axis labels.
+    logy : bool
+        Logarithmic error axis (default); with ``False`` a linear one starting at zero.
 
     Returns
     -------
@@ -255,7 +257,10 @@ def plot_train_test(ax, complexity, train, test, *, xlabel: str = "polynomial de
     best = int(np.argmin(test))
     ax.plot(complexity[best], test[best], "o", ms=13, mfc="none", mec=COLORS["ink"], mew=1.5,
             label=f"best on test data ({complexity[best]:g})")
-    ax.set_yscale("log")
+    if logy:
+        ax.set_yscale("log")
+    else:
+        ax.set_ylim(0.0, 1.1 * max(train.max(), test.max()))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend(loc="best", fontsize=9)
