@@ -10,6 +10,7 @@ from mmlcalc.plotting import (
     plot_anscombe,
     plot_chi2_contours,
     plot_fit,
+    plot_intervals,
     plot_residuals,
     plot_train_test,
 )
@@ -84,7 +85,15 @@ def test_plot_train_test_marks_the_best_test_error():
         plot_train_test(ax, [1, 2], [1.0], [1.0, 2.0])
 
 
+def test_plot_intervals_counts_hits_and_misses():
+    fig, ax = figure()
+    plot_intervals(ax, [1.0, 1.5, 3.0, 0.9], [0.3, 0.1, 0.5, 0.06], 1.0)
+    assert "covers the truth (2)" in labels(ax) and "misses (2)" in labels(ax)
+    with pytest.raises(ValueError, match="`estimates` and `errors` must have the same shape"):
+        plot_intervals(ax, [1.0, 2.0], [0.1], 1.0)
+
+
 def test_chapter_six_figures_are_exported():
-    for name in ("plot_anscombe", "plot_chi2_contours", "plot_fit", "plot_residuals",
-                 "plot_train_test"):
+    for name in ("plot_anscombe", "plot_chi2_contours", "plot_fit", "plot_intervals",
+                 "plot_residuals", "plot_train_test"):
         assert name in mml.plotting.__all__

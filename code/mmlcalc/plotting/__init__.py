@@ -25,6 +25,7 @@ from .fitting import (
     plot_anscombe,
     plot_chi2_contours,
     plot_fit,
+    plot_intervals,
     plot_residuals,
     plot_train_test,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "plot_anscombe",
     "plot_chi2_contours",
     "plot_fit",
+    "plot_intervals",
     "plot_residuals",
     "plot_train_test",
 ]

@@ -1,7 +1,8 @@
 r"""Figures of fits to data (chapter 6, *Regression*).
 
 Data with error bars and fitted curves, residuals, chi-squared landscapes with the paths of the
-fitting algorithms, Anscombe's four panels, and training against test error.
+fitting algorithms, Anscombe's four panels, training against test error, and the confidence
+intervals of repeated experiments.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from .._validation import as_real_array, check_callable
 from ..fitting import linear_fit
 from ._style import COLORS
 
-__all__ = ["plot_anscombe", "plot_chi2_contours", "plot_fit", "plot_residuals",
-           "plot_train_test"]
+__all__ = ["plot_anscombe", "plot_chi2_contours", "plot_fit", "plot_intervals",
+           "plot_residuals", "plot_train_test"]
 
 _PATH_COLORS = [COLORS[c] for c in ("vermillion", "blue", "green", "purple", "orange")]
 
@@ -264,4 +265,48 @@ def plot_train_test(ax, complexity, train, test, *, xlabel: str = "polynomial de
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend(loc="best", fontsize=9)
+    return ax
+
+
+def plot_intervals(ax, estimates, errors, truth: float, *, z: float = 1.96):
+    r"""Draw the intervals :math:`\hat a_k \pm z\,\sigma_k` of repeated experiments and the truth.
+
+    Intervals that miss the true value are drawn in a second colour, so the fraction that
+    covers it can be seen at a glance.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    estimates, errors : array_like, shape (k,)
+        The estimate and its standard error in each repeat.
+    truth : float
+        The true value, drawn as a horizontal line.
+    z : float
+        Half-width of the interval in standard errors; 1.96 for 95%.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        `ax`, for chaining.
+
+    Notes
+    -----
+    Book: section 6.6, where 95% intervals cover the truth in about 95% of 200 repeats.
+    """
+    estimates = as_real_array(estimates, "estimates", ndim=1)
+    errors = as_real_array(errors, "errors", ndim=1)
+    if estimates.shape != errors.shape:
+        raise ValueError(f"`estimates` and `errors` must have the same shape, got "
+                         f"{estimates.shape} and {errors.shape}")
+    k = np.arange(1, estimates.size + 1)
+    covers = np.abs(estimates - truth) <= z * errors
+    for mask, color, label in [(covers, COLORS["blue"], f"covers the truth ({covers.sum()})"),
+                               (~covers, COLORS["vermillion"], f"misses ({(~covers).sum()})")]:
+        ax.errorbar(k[mask], estimates[mask], yerr=z * errors[mask], fmt="o", ms=2.5,
+                    color=color, elinewidth=1.1, capsize=0, label=label)
+    ax.axhline(truth, color=COLORS["ink"], lw=1.2, label="truth")
+    ax.set_xlim(0, estimates.size + 1)
+    ax.set_xlabel("repeat")
+    ax.legend(loc="upper right", fontsize=8.5, ncols=3, frameon=True)
     return ax
