@@ -301,10 +301,11 @@ def plot_intervals(ax, estimates, errors, truth: float, *, z: float = 1.96):
                          f"{estimates.shape} and {errors.shape}")
     k = np.arange(1, estimates.size + 1)
     covers = np.abs(estimates - truth) <= z * errors
-    for mask, color, label in [(covers, COLORS["blue"], f"covers the truth ({covers.sum()})"),
-                               (~covers, COLORS["vermillion"], f"misses ({(~covers).sum()})")]:
+    for mask, color, width, label in [
+            (covers, COLORS["sky"], 1.0, f"covers the truth ({covers.sum()})"),
+            (~covers, COLORS["vermillion"], 1.8, f"misses ({(~covers).sum()})")]:
         ax.errorbar(k[mask], estimates[mask], yerr=z * errors[mask], fmt="o", ms=2.5,
-                    color=color, elinewidth=1.1, capsize=0, label=label)
+                    color=color, elinewidth=width, capsize=0, label=label, zorder=2 + width)
     ax.axhline(truth, color=COLORS["ink"], lw=1.2, label="truth")
     ax.set_xlim(0, estimates.size + 1)
     ax.set_xlabel("repeat")
