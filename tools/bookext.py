@@ -87,6 +87,20 @@ def _locate_failing_cell(docname: str, srcdir: Path, traceback: str) -> str | No
     return None
 
 
+def _create_execution_cache(app: Sphinx) -> None:
+    """Create the jupyter-cache database before parallel reading starts.
+
+    A changed package means a new, empty cache folder; left to the reader processes, two of
+    them race to create the same SQLite tables and the build crashes ("table settings already
+    exists"). Creating it here, once, in the main process, removes the race.
+    """
+    if app.config.nb_execution_mode != "cache":
+        return
+    from jupyter_cache import get_cache
+
+    get_cache(app.config.nb_execution_cache_path).list_cache_records()
+
+
 def _report_failures(app: Sphinx, env) -> None:
     """After reading, name the page, cell and line of every notebook that failed to execute."""
     from myst_nb.sphinx_ import NbMetadataCollector
@@ -128,6 +142,7 @@ def setup(app: Sphinx) -> dict:
     _declare_multitoc_parallel_safe(app)
     _let_proof_domain_merge()
     app.add_config_value("mmlcalc_source_hash", "", "env", types=[str])
+    app.connect("builder-inited", _create_execution_cache)
     app.connect("env-updated", _report_failures)
     app.connect("build-finished", _copy_mathjax)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

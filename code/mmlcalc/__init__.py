@@ -12,6 +12,9 @@ Modules, one idea each (the chapter that teaches it in brackets):
 - :mod:`mmlcalc.network`: a small dense neural network, backpropagation, gradient checks (3).
 - :mod:`mmlcalc.taylor`: Taylor polynomials in one and many variables, their error bound and
   radius of convergence, the quadratic model and the Newton step (4).
+
+- :mod:`mmlcalc.fitting`: chi-squared, straight-line fits with uncertainties, linear and
+  non-linear least squares (6).
 - :mod:`mmlcalc.plotting`: the book's figures and their house style.
 """
 
@@ -68,6 +71,17 @@ from .taylor import (
 # -- chapter 5: introduction to optimisation --
 
 # -- chapter 6: regression --
+from . import fitting
+from .fitting import (
+    FIT_METHODS,
+    FitResult,
+    LinearFit,
+    chi_squared,
+    fit_least_squares,
+    linear_fit,
+    linear_least_squares,
+    residuals,
+)
 
 __version__ = "0.1.0"
 
@@ -116,4 +130,13 @@ __all__ = [
     "taylor_polynomial",
     # -- chapter 5 --
     # -- chapter 6 --
+    "fitting",
+    "FIT_METHODS",
+    "FitResult",
+    "LinearFit",
+    "chi_squared",
+    "fit_least_squares",
+    "linear_fit",
+    "linear_least_squares",
+    "residuals",
 ]

@@ -42,6 +42,14 @@ from .series import (
 # -- chapter 5: introduction to optimisation --
 
 # -- chapter 6: regression --
+from .fitting import (
+    plot_anscombe,
+    plot_chi2_contours,
+    plot_fit,
+    plot_intervals,
+    plot_residuals,
+    plot_train_test,
+)
 
 __all__ = [
     "COLORS",
@@ -70,4 +78,10 @@ __all__ = [
     "plot_taylor_models",
     # -- chapter 5 --
     # -- chapter 6 --
+    "plot_anscombe",
+    "plot_chi2_contours",
+    "plot_fit",
+    "plot_intervals",
+    "plot_residuals",
+    "plot_train_test",
 ]

@@ -1,0 +1,733 @@
+r"""Fitting models to data: chi-squared, straight lines, linear and non-linear least squares.
+
+Taught in chapter 6 of the book, *Regression*: chi-squared and the straight-line fit (section
+6.1), parameter uncertainties (6.2), least squares in matrix form (6.3), and non-linear least
+squares by steepest descent (6.4), Gauss-Newton and Levenberg-Marquardt (6.5).
+
+Conventions, shared with :func:`scipy.optimize.curve_fit`: a model is called as
+``model(x, *params)`` and returns one value per data point; uncertainties ``sigma`` are the
+standard deviations of the measured ``y``. Linear problems are solved with an orthogonal
+factorisation (:func:`numpy.linalg.lstsq`, an SVD), never by inverting the normal matrix
+:math:`A^\top A`, whose condition number is the square of that of :math:`A`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validation import (
+    as_real_array,
+    check_callable,
+    check_choice,
+    check_finite_output,
+    check_positive,
+    check_positive_int,
+)
+from .numdiff import jacobian
+
+__all__ = ["FIT_METHODS", "FitResult", "LinearFit", "chi_squared", "fit_least_squares",
+           "linear_fit", "linear_least_squares", "residuals"]
+
+#: The algorithms :func:`fit_least_squares` knows, and the section of the book that teaches each.
+FIT_METHODS = {"steepest": "6.4", "gauss-newton": "6.5", "lm": "6.5"}
+
+# LM's damping starts here and is divided or multiplied by ten (Numerical Recipes, 15.5.2).
+_LAMBDA_START, _LAMBDA_FACTOR, _LAMBDA_MAX = 1e-3, 10.0, 1e16
+# Steepest descent or Gauss-Newton has diverged once chi-squared has grown this many times, or
+# the parameters have grown this many times in size (a model can level off, so that chi-squared
+# stays finite while the parameters run away to infinity).
+_DIVERGED_CHI2, _DIVERGED_PARAMS = 1e30, 1e12
+
+
+# --- argument checks --------------------------------------------------------------------------
+
+def _data(x, y):
+    """The data as float arrays: ``x`` of any shape, ``y`` of shape (m,)."""
+    x = as_real_array(x, "x")
+    y = as_real_array(y, "y", ndim=1)
+    if y.size == 0:
+        raise ValueError("`y` must hold at least one data point, got none")
+    return x, y
+
+
+def _sigma(sigma, m: int) -> np.ndarray:
+    """Uncertainties of the m data points: ones, a positive number, or shape (m,)."""
+    if sigma is None:
+        return np.ones(m)
+    sigma = as_real_array(sigma, "sigma")
+    if sigma.ndim == 0:
+        sigma = np.full(m, float(sigma))
+    if sigma.shape != (m,):
+        raise ValueError(f"`sigma` must be a number or have shape ({m},) like `y`, "
+                         f"got shape {sigma.shape}")
+    if np.any(sigma <= 0):
+        raise ValueError(f"`sigma` must be positive, got minimum {sigma.min()!r}")
+    return sigma
+
+
+def _params(params, name: str) -> np.ndarray:
+    params = as_real_array(params, name)
+    if params.ndim != 1 or params.size == 0:
+        raise ValueError(f"`{name}` must be a flat array of at least one parameter, "
+                         f"got shape {params.shape}")
+    return params
+
+
+def _model_values(model: Callable, x, params: np.ndarray, m: int) -> np.ndarray:
+    """``model(x, *params)`` as a float array of shape (m,), or a clear error."""
+    values = np.asarray(model(x, *params), dtype=float)
+    if values.shape != (m,):
+        raise ValueError(f"`model` must return one value per data point, shape ({m},), "
+                         f"got shape {values.shape}")
+    return check_finite_output(values, "model", params)
+
+
+def _inverse_normal_matrix(A: np.ndarray) -> np.ndarray:
+    r"""``inv(A.T @ A)`` from the SVD of `A` (``V diag(1/s^2) V^T``), without forming ``A.T A``.
+
+    If `A` has dependent columns, the inverse does not exist and every entry is ``inf`` (what
+    :func:`scipy.optimize.curve_fit` returns too).
+    """
+    n = A.shape[1]
+    if not np.all(np.isfinite(A)):
+        return np.full((n, n), np.inf)
+    _, s, Vt = np.linalg.svd(A, full_matrices=False)
+    if s.size < n or s[-1] <= s[0] * max(A.shape) * np.finfo(float).eps:
+        return np.full((n, n), np.inf)
+    return (Vt.T / s**2) @ Vt
+
+
+# --- chi-squared ------------------------------------------------------------------------------
+
+def residuals(model: Callable, x, y, params, *, sigma=None) -> np.ndarray:
+    r"""Normalised residuals of a model: how many standard deviations each point is off.
+
+    .. math:: r_i = \frac{y_i - y(x_i; \mathbf{a})}{\sigma_i}
+
+    Parameters
+    ----------
+    model : callable
+        ``model(x, *params)`` returns the model's prediction at every data point, shape (m,).
+    x : array_like
+        The independent variable, passed to `model` unchanged.
+    y : array_like, shape (m,)
+        The measured values.
+    params : array_like, shape (n,)
+        The parameters :math:`\mathbf{a}`.
+    sigma : float or array_like of shape (m,), optional
+        Standard deviations of the `y`; default 1 (plain residuals). Keyword-only.
+
+    Returns
+    -------
+    ndarray, shape (m,)
+        The residuals :math:`r_i`.
+
+    Raises
+    ------
+    TypeError
+        If `model` is not callable or an array is not real.
+    ValueError
+        If shapes disagree, `sigma` is not positive, or `model` returns non-finite values.
+
+    See Also
+    --------
+    chi_squared : the sum of their squares.
+
+    Notes
+    -----
+    Book: section 6.1 (definition) and 6.6 (residual plots).
+
+    Examples
+    --------
+    >>> from mmlcalc import residuals
+    >>> line = lambda x, m, c: m * x + c
+    >>> residuals(line, [0.0, 1.0, 2.0], [1.0, 3.5, 4.5], [2.0, 1.0], sigma=0.5)
+    array([ 0.,  1., -1.])
+    """
+    check_callable(model, "model")
+    x, y = _data(x, y)
+    params = _params(params, "params")
+    sigma = _sigma(sigma, y.size)
+    return (y - _model_values(model, x, params, y.size)) / sigma
+
+
+def chi_squared(model: Callable, x, y, params, *, sigma=None) -> float:
+    r"""Chi-squared, the goodness of fit of a model to data with uncertainties.
+
+    .. math::
+
+        \chi^2(\mathbf{a}) = \sum_{i=1}^{m}
+        \left(\frac{y_i - y(x_i; \mathbf{a})}{\sigma_i}\right)^2
+
+    Parameters
+    ----------
+    model : callable
+        ``model(x, *params)`` returns the prediction at every data point, shape (m,). This is
+        the convention of :func:`scipy.optimize.curve_fit`, so one model serves both.
+    x : array_like
+        The independent variable, passed to `model` unchanged.
+    y : array_like, shape (m,)
+        The measured values.
+    params : array_like, shape (n,)
+        The parameters :math:`\mathbf{a}` at which to evaluate.
+    sigma : float or array_like of shape (m,), optional
+        Standard deviations of the `y` (positive). Default 1, which makes chi-squared the plain
+        sum of squared residuals. Keyword-only.
+
+    Returns
+    -------
+    float
+        :math:`\chi^2 \geq 0`.
+
+    Raises
+    ------
+    TypeError
+        If `model` is not callable or an array is not real.
+    ValueError
+        If shapes disagree, `sigma` is not positive, or `model` returns non-finite values.
+
+    See Also
+    --------
+    residuals : the terms :math:`r_i` before squaring.
+    scipy.stats.chisquare : the chi-squared test for counts (a different use of the name).
+
+    Notes
+    -----
+    Each term measures the miss at one point in units of that point's uncertainty, so a
+    model that fits to within the error bars has :math:`\chi^2` about equal to the number of
+    degrees of freedom, :math:`m - n`. Scaling every :math:`\sigma_i` by :math:`k` scales
+    :math:`\chi^2` by :math:`1/k^2`. Book: section 6.1.
+
+    Examples
+    --------
+    >>> from mmlcalc import chi_squared
+    >>> line = lambda x, m, c: m * x + c
+    >>> chi_squared(line, [0.0, 1.0, 2.0], [1.0, 3.5, 4.5], [2.0, 1.0], sigma=0.5)  # 0 + 1 + 1
+    2.0
+    """
+    r = residuals(model, x, y, params, sigma=sigma)
+    return float(r @ r)
+
+
+# --- linear least squares ---------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class LinearFit:
+    r"""The straight line :math:`y = m x + c` fitted by :func:`linear_fit`.
+
+    Attributes
+    ----------
+    slope, intercept : float
+        The best-fit :math:`m` and :math:`c`.
+    slope_err, intercept_err : float
+        Their standard errors, the square roots of the diagonal of `covariance`.
+    covariance : ndarray, shape (2, 2)
+        Covariance matrix of :math:`(m, c)`, in that order.
+    chi2 : float
+        :math:`\chi^2` at the best fit.
+    dof : int
+        Degrees of freedom, number of points minus 2.
+    """
+
+    slope: float
+    intercept: float
+    slope_err: float
+    intercept_err: float
+    covariance: np.ndarray
+    chi2: float
+    dof: int
+
+    @property
+    def params(self) -> np.ndarray:
+        """``[slope, intercept]`` as an array, the order of `covariance`."""
+        return np.array([self.slope, self.intercept])
+
+
+def linear_fit(x, y, sigma=None) -> LinearFit:
+    r"""Fit a straight line :math:`y = m x + c` by least squares, with uncertainties.
+
+    Minimises :math:`\chi^2(m, c) = \sum_i \bigl((y_i - m x_i - c)/\sigma_i\bigr)^2`. Setting
+    its gradient to zero gives, with the weighted sums :math:`S = \sum 1/\sigma_i^2`,
+    :math:`S_x = \sum x_i/\sigma_i^2`, :math:`S_y`, :math:`S_{xx}`, :math:`S_{xy}` and
+    :math:`\Delta = S S_{xx} - S_x^2`,
+
+    .. math::
+
+        m = \frac{S S_{xy} - S_x S_y}{\Delta}, \qquad
+        c = \frac{S_{xx} S_y - S_x S_{xy}}{\Delta}, \qquad
+        \operatorname{cov}(m, c) = \left(\tfrac12 \nabla^2 \chi^2\right)^{-1}
+        = \frac{1}{\Delta}\begin{pmatrix} S & -S_x \\ -S_x & S_{xx} \end{pmatrix}.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (m,)
+        The data, at least two points with distinct `x`.
+    sigma : float or array_like of shape (m,), optional
+        Standard deviations of the `y`. If given, the uncertainties use them as they are
+        (``absolute_sigma=True`` in :func:`scipy.optimize.curve_fit`). If omitted, all points
+        get the same unknown :math:`\sigma`, estimated from the scatter about the line,
+        :math:`\hat\sigma^2 = \chi^2_{\sigma=1} / (m - 2)`: the ordinary regression standard
+        errors of :func:`scipy.stats.linregress`.
+
+    Returns
+    -------
+    LinearFit
+        Slope, intercept, their standard errors and covariance, :math:`\chi^2` and the degrees
+        of freedom.
+
+    Raises
+    ------
+    TypeError
+        If the data are not real numbers.
+    ValueError
+        If shapes disagree, there are fewer than two distinct `x`, or `sigma` is not positive.
+
+    See Also
+    --------
+    numpy.polyfit : ``polyfit(x, y, 1, w=1/sigma, cov="unscaled")`` gives the same line.
+    scipy.stats.linregress : the unweighted line with standard errors.
+    fit_least_squares : any model, linear or not.
+
+    Notes
+    -----
+    The line is found by :func:`numpy.linalg.lstsq` (an SVD of the weighted design matrix), not
+    from the formulas above, which lose digits when :math:`\Delta` is a small difference of
+    large numbers. With ``sigma=None`` and only two points the scatter cannot be estimated, and
+    the uncertainties are ``inf``. Book: section 6.1 (the line) and 6.2 (its uncertainties).
+
+    Examples
+    --------
+    >>> from mmlcalc import linear_fit
+    >>> fit = linear_fit([-3, -1, 0, 1, 3], [-1.2, -0.7, 0.14, 0.67, 1.67])  # MML, ch. 9
+    >>> round(fit.slope, 3), round(fit.intercept, 3)
+    (0.499, 0.116)
+    >>> round(fit.slope_err, 4), round(fit.intercept_err, 4)  # sigma estimated from scatter
+    (0.0483, 0.0966)
+    """
+    x = as_real_array(x, "x", ndim=1)
+    y = as_real_array(y, "y", ndim=1)
+    if x.shape != y.shape:
+        raise ValueError(f"`x` and `y` must have the same shape, got {x.shape} and {y.shape}")
+    if np.unique(x).size < 2:
+        raise ValueError(f"`x` must hold at least two distinct values, got {x.tolist()}")
+    weights = 1.0 / _sigma(sigma, y.size)
+    A = np.column_stack([x, np.ones_like(x)]) * weights[:, np.newaxis]
+    b = y * weights
+    (slope, intercept), *_ = np.linalg.lstsq(A, b, rcond=None)
+    r = b - A @ np.array([slope, intercept])
+    chi2, dof = float(r @ r), y.size - 2
+    covariance = _inverse_normal_matrix(A)
+    if sigma is None:
+        covariance = covariance * (chi2 / dof) if dof > 0 else np.full((2, 2), np.inf)
+    covariance.setflags(write=False)
+    slope_err, intercept_err = np.sqrt(np.diag(covariance))
+    return LinearFit(float(slope), float(intercept), float(slope_err), float(intercept_err),
+                     covariance, chi2, dof)
+
+
+def linear_least_squares(Phi, y, *, sigma=None, ridge=0.0) -> np.ndarray:
+    r"""Solve a linear least-squares problem, optionally weighted and with a ridge penalty.
+
+    .. math::
+
+        \hat{\boldsymbol\theta} = \arg\min_{\boldsymbol\theta}
+        \sum_{i=1}^m \left(\frac{y_i - (\Phi\boldsymbol\theta)_i}{\sigma_i}\right)^2
+        + \lambda \lVert\boldsymbol\theta\rVert^2
+
+    whose gradient vanishes at the solution of the normal equations
+    :math:`(\Phi^\top W \Phi + \lambda I)\,\boldsymbol\theta = \Phi^\top W \mathbf{y}`,
+    :math:`W = \operatorname{diag}(1/\sigma_i^2)`.
+
+    Parameters
+    ----------
+    Phi : array_like, shape (m, n)
+        The design matrix: one row per data point, one column per feature.
+    y : array_like, shape (m,)
+        The targets.
+    sigma : float or array_like of shape (m,), optional
+        Standard deviations of the `y`; default 1. Keyword-only.
+    ridge : float, optional
+        The penalty weight :math:`\lambda \geq 0`; default 0 (plain least squares). Every
+        coefficient is penalised, the constant one too. Keyword-only.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        The parameters :math:`\hat{\boldsymbol\theta}`. If the columns of `Phi` are dependent
+        and ``ridge == 0``, the solution is not unique and this is the shortest one.
+
+    Raises
+    ------
+    TypeError
+        If the arrays are not real numbers.
+    ValueError
+        If shapes disagree, `sigma` is not positive or `ridge` is negative.
+
+    See Also
+    --------
+    numpy.linalg.lstsq : what this calls.
+    sklearn.linear_model.Ridge : ridge regression (which leaves the intercept unpenalised).
+
+    Notes
+    -----
+    The normal equations are never formed: their matrix :math:`\Phi^\top\Phi` has the *square*
+    of the condition number of :math:`\Phi`, so solving them loses twice as many digits. Instead
+    the weighted problem goes to :func:`numpy.linalg.lstsq` (an SVD), and the ridge penalty is
+    written as :math:`n` extra rows, :math:`\sqrt{\lambda}\,I\boldsymbol\theta \approx
+    \mathbf{0}`, of the same problem. Book: section 6.3.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlcalc import linear_least_squares
+    >>> x = np.array([-3.0, -1.0, 0.0, 1.0, 3.0])
+    >>> y = np.array([-1.2, -0.7, 0.14, 0.67, 1.67])
+    >>> Phi = np.column_stack([np.ones_like(x), x])  # bias and slope
+    >>> np.round(linear_least_squares(Phi, y), 3)
+    array([0.116, 0.499])
+    >>> np.round(linear_least_squares(Phi, y, ridge=5.0), 3)  # shrunk towards zero
+    array([0.058, 0.399])
+    """
+    Phi = as_real_array(Phi, "Phi", ndim=2)
+    y = as_real_array(y, "y", ndim=1)
+    if Phi.shape[0] != y.size:
+        raise ValueError(f"`Phi` must have one row per data point ({y.size}), "
+                         f"got shape {Phi.shape}")
+    if isinstance(ridge, bool) or not isinstance(ridge, int | float | np.floating | np.integer):
+        raise TypeError(f"`ridge` must be a real number, got {type(ridge).__name__}")
+    if not np.isfinite(ridge) or ridge < 0:
+        raise ValueError(f"`ridge` must be non-negative and finite, got {ridge!r}")
+    weights = 1.0 / _sigma(sigma, y.size)
+    A, b = Phi * weights[:, np.newaxis], y * weights
+    if ridge > 0:
+        n = Phi.shape[1]
+        A = np.vstack([A, np.sqrt(ridge) * np.eye(n)])
+        b = np.concatenate([b, np.zeros(n)])
+    theta, *_ = np.linalg.lstsq(A, b, rcond=None)
+    return theta
+
+
+# --- non-linear least squares -----------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class FitResult:
+    r"""The outcome of :func:`fit_least_squares`.
+
+    Attributes
+    ----------
+    params : ndarray, shape (n,)
+        The best-fit parameters (the last point of `path`).
+    covariance : ndarray, shape (n, n)
+        Covariance matrix of the parameters, :math:`(J^\top W J)^{-1}` at `params`, the inverse
+        of half the Gauss-Newton Hessian of :math:`\chi^2`; scaled by :math:`\chi^2/\nu` if no
+        `sigma` was given. All ``inf`` if :math:`J` has dependent columns.
+    chi2 : float
+        :math:`\chi^2` at `params`.
+    dof : int
+        Degrees of freedom :math:`\nu = m - n`.
+    n_iter : int
+        Number of steps taken.
+    nfev : int
+        Number of evaluations of the model (finite-difference Jacobians included).
+    converged : bool
+        Whether the convergence test passed.
+    message : str
+        Why the iteration stopped, in words.
+    method : str
+        The algorithm used.
+    path : ndarray, shape (n_iter + 1, n)
+        Every iterate, from ``p0`` to `params`.
+    chi2_path : ndarray, shape (n_iter + 1,)
+        :math:`\chi^2` at every iterate.
+    """
+
+    params: np.ndarray
+    covariance: np.ndarray
+    chi2: float
+    dof: int
+    n_iter: int
+    nfev: int
+    converged: bool
+    message: str
+    method: str
+    path: np.ndarray
+    chi2_path: np.ndarray
+
+    @property
+    def stderr(self) -> np.ndarray:
+        """Standard errors of the parameters, the square roots of the covariance diagonal."""
+        return np.sqrt(np.diag(self.covariance))
+
+    @property
+    def reduced_chi2(self) -> float:
+        r""":math:`\chi^2/\nu`, about 1 for a good model with honest error bars."""
+        return self.chi2 / self.dof if self.dof > 0 else float("nan")
+
+
+class _Problem:
+    """Residuals and their Jacobian for one fit, counting model evaluations."""
+
+    def __init__(self, model, x, y, sigma, jac):
+        self.model, self.x, self.y, self.sigma, self.jac = model, x, y, sigma, jac
+        self.nfev = 0
+
+    def residuals(self, params, *, strict=True):
+        """Normalised residuals; for a trial step (``strict=False``) None if not finite."""
+        self.nfev += 1
+        if strict:
+            return (self.y - _model_values(self.model, self.x, params, self.y.size)) / self.sigma
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            values = np.asarray(self.model(self.x, *params), dtype=float)
+            r = (self.y - values) / self.sigma
+        return r if np.all(np.isfinite(r)) else None
+
+    def jacobian(self, params):
+        r"""Jacobian of the residuals, :math:`-J_{\text{model}} / \sigma`, shape (m, n)."""
+        m, n = self.y.size, params.size
+        if self.jac is not None:
+            J = np.asarray(self.jac(self.x, *params), dtype=float)
+            if J.shape != (m, n):
+                raise ValueError(f"`jac` must return the model's Jacobian, shape ({m}, {n}), "
+                                 f"got shape {J.shape}")
+            check_finite_output(J, "jac", params)
+        else:
+            # Differentiate in scaled coordinates u = params / s, where every |u_j| <= 1, so that
+            # each parameter gets a step proportional to its own size.
+            s = np.maximum(1.0, np.abs(params))
+            J = jacobian(lambda u: _model_values(self.model, self.x, u * s, m),
+                         params / s) / s
+            self.nfev += 2 * n
+        return -J / self.sigma[:, np.newaxis]
+
+
+def fit_least_squares(model: Callable, x, y, p0, *, sigma=None, method: str = "lm",
+                      jac: Callable | None = None, lr=None, tol=1e-8,
+                      max_iter=None) -> FitResult:
+    r"""Fit a model to data by minimising chi-squared, with one of three algorithms.
+
+    With the normalised residuals :math:`r_i(\mathbf{a}) = (y_i - y(x_i;\mathbf{a}))/\sigma_i`
+    and their Jacobian :math:`J = \partial \mathbf{r}/\partial \mathbf{a}` (shape m x n),
+    :math:`\chi^2 = \mathbf{r}^\top\mathbf{r}` has gradient
+    :math:`\nabla\chi^2 = 2 J^\top \mathbf{r}` and Hessian :math:`\approx 2 J^\top J`. Each
+    step :math:`\boldsymbol\delta` solves
+
+    .. math::
+
+        \text{steepest:}\quad \boldsymbol\delta = -\eta\,\nabla\chi^2, \qquad
+        \text{Gauss-Newton:}\quad J^\top J\,\boldsymbol\delta = -J^\top\mathbf{r}, \qquad
+        \text{LM:}\quad \bigl(J^\top J + \lambda \operatorname{diag}(J^\top J)\bigr)
+        \boldsymbol\delta = -J^\top\mathbf{r}.
+
+    Parameters
+    ----------
+    model : callable
+        ``model(x, *params)`` returns the prediction at every data point, shape (m,), as for
+        :func:`scipy.optimize.curve_fit`.
+    x : array_like
+        The independent variable, passed to `model` unchanged.
+    y : array_like, shape (m,)
+        The measured values; at least as many as there are parameters.
+    p0 : array_like, shape (n,)
+        Starting parameters.
+    sigma : float or array_like of shape (m,), optional
+        Standard deviations of the `y`. If given, the covariance uses them as they are
+        (``absolute_sigma=True`` in curve_fit); if omitted, it is scaled by
+        :math:`\chi^2/\nu`, which estimates a common unknown :math:`\sigma`. Keyword-only.
+    method : {"lm", "gauss-newton", "steepest"}
+        Levenberg-Marquardt (default, robust), pure Gauss-Newton, or steepest descent.
+    jac : callable, optional
+        ``jac(x, *params)`` returns the Jacobian of the *model*,
+        :math:`\partial y(x_i; \mathbf{a})/\partial a_j`, shape (m, n). Default: central
+        differences with :func:`mmlcalc.jacobian`, each parameter stepped in proportion to its
+        size.
+    lr : float, optional
+        Steepest descent only: a fixed learning rate :math:`\eta`. Default: a backtracking line
+        search (start from twice the last accepted rate, halve until :math:`\chi^2` falls by at
+        least :math:`10^{-4}\,\eta\,\lVert\nabla\chi^2\rVert^2`).
+    tol : float, optional
+        Convergence tolerance, default ``1e-8``: every method stops when the Gauss-Newton step,
+        an estimate of the remaining distance to the minimum, satisfies
+        :math:`\lVert\boldsymbol\delta_{GN}\rVert \le \text{tol}\,(\text{tol} +
+        \lVert\mathbf{a}\rVert)`. One yardstick for all methods makes their iteration counts
+        comparable.
+    max_iter : int, optional
+        Most steps to take. Default 100, or 10 000 for steepest descent.
+
+    Returns
+    -------
+    FitResult
+        Parameters, covariance, :math:`\chi^2`, iterations, convergence flag and reason, and
+        the path of iterates. Failure to converge is reported there, never raised.
+
+    Raises
+    ------
+    TypeError
+        If `model` or `jac` is not callable, or an argument is not a number of the right kind.
+    ValueError
+        If shapes disagree, there are fewer points than parameters, `sigma`, `lr`, `tol` or
+        `max_iter` is not positive, `lr` is given for a method other than steepest descent,
+        `method` is unknown, or the model is not finite at `p0`.
+
+    See Also
+    --------
+    scipy.optimize.curve_fit : the same fit (LM by default) in one call.
+    scipy.optimize.least_squares : trust-region least squares on the residuals.
+
+    Notes
+    -----
+    Near the minimum Gauss-Newton and LM converge quadratically when the residuals are small,
+    steepest descent only linearly, at a rate set by the condition number of :math:`J^\top J`.
+    Pure Gauss-Newton can overshoot far from the minimum; LM's damping :math:`\lambda` (start
+    :math:`10^{-3}`, divided by 10 after a step that lowers :math:`\chi^2`, multiplied by 10 and
+    the step retried otherwise) moves it between Gauss-Newton and short steepest-descent
+    steps. Linear sub-problems are solved by :func:`numpy.linalg.lstsq`, the LM one as the
+    stacked system :math:`[J;\ \sqrt{\lambda}D]\,\boldsymbol\delta \approx [-\mathbf{r};
+    \mathbf{0}]`, :math:`D^2 = \operatorname{diag}(J^\top J)`. Book: section 6.4 (steepest
+    descent), 6.5 (Gauss-Newton and LM), 6.6 (the workflow).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlcalc import fit_least_squares
+    >>> decay = lambda t, A, k: A * np.exp(-k * t)
+    >>> t = np.linspace(0.0, 4.0, 9)
+    >>> fit = fit_least_squares(decay, t, decay(t, 3.0, 0.7), [1.0, 1.0])
+    >>> np.round(fit.params, 8), fit.converged
+    (array([3. , 0.7]), True)
+    >>> fit_least_squares(decay, t, decay(t, 3.0, 0.7), [1.0, 1.0], method="gauss-newton",
+    ...                   max_iter=2).message
+    'stopped after max_iter = 2 steps without converging'
+    """
+    check_callable(model, "model")
+    check_choice(method, "method", FIT_METHODS)
+    if jac is not None:
+        check_callable(jac, "jac")
+    x, y = _data(x, y)
+    p = _params(p0, "p0")
+    sigma_given = sigma is not None
+    sigma = _sigma(sigma, y.size)
+    if y.size < p.size:
+        raise ValueError(f"`y` must hold at least as many points as there are parameters "
+                         f"({p.size}), got {y.size}")
+    if lr is not None:
+        lr = check_positive(lr, "lr")
+        if method != "steepest":
+            raise ValueError(f"`lr` is for method='steepest' only, got method={method!r}")
+    tol = check_positive(tol, "tol")
+    if max_iter is None:
+        max_iter = 10_000 if method == "steepest" else 100
+    max_iter = check_positive_int(max_iter, "max_iter")
+
+    problem = _Problem(model, x, y, sigma, jac)
+    r = problem.residuals(p)
+    chi2 = float(r @ r)
+    path, chi2_path = [p], [chi2]
+    lam, rate = _LAMBDA_START, lr
+    converged, diverged, message = False, False, ""
+    for k in range(max_iter + 1):
+        J = problem.jacobian(p)
+        gn_step, *_ = np.linalg.lstsq(J, -r, rcond=None)
+        if np.linalg.norm(gn_step) <= tol * (tol + np.linalg.norm(p)):
+            converged = True
+            message = f"converged after {k} steps: the Gauss-Newton step is below tol = {tol:g}"
+            break
+        if k == max_iter:
+            message = f"stopped after max_iter = {max_iter} steps without converging"
+            break
+        r_trial = None  # the line search and LM evaluate their trial point themselves
+        if method == "gauss-newton":
+            step = gn_step
+        elif method == "steepest":
+            grad = 2 * J.T @ r
+            if lr is not None:
+                step = -lr * grad
+            else:
+                step, r_trial, rate = _line_search(problem, p, chi2, grad, rate)
+        else:
+            step, r_trial, lam = _lm_step(problem, p, r, chi2, J, lam)
+        if step is None:
+            message = ("stalled: the line search found no step that lowers chi-squared "
+                       "(near the minimum: the limit of floating point)"
+                       if method == "steepest" else
+                       f"stalled: no step lowers chi-squared, even with damping "
+                       f"lambda = {_LAMBDA_MAX:g}")
+            break
+        trial = p + step
+        if r_trial is None:
+            r_trial = problem.residuals(trial, strict=False)
+        chi2_trial = np.inf if r_trial is None else float(r_trial @ r_trial)
+        path.append(trial)
+        chi2_path.append(chi2_trial)
+        if not chi2_trial <= _DIVERGED_CHI2 * (1.0 + chi2_path[0]):
+            diverged = True
+            message = (f"diverged: chi-squared became {chi2_trial:.3g} at step {k + 1} "
+                       f"(the path shows where it went)")
+            break
+        if np.linalg.norm(trial) > _DIVERGED_PARAMS * (1.0 + np.linalg.norm(path[0])):
+            diverged = True
+            message = (f"diverged: the parameters ran away to size "
+                       f"{np.linalg.norm(trial):.3g} at step {k + 1}")
+            break
+        p, r, chi2 = trial, r_trial, chi2_trial
+
+    n = p.size
+    if diverged:
+        covariance = np.full((n, n), np.inf)  # no meaningful curvature where it went
+    else:
+        covariance = _inverse_normal_matrix(J)  # J is evaluated at p on every other exit
+        if not sigma_given:
+            dof = y.size - n
+            covariance = covariance * (chi2 / dof) if dof > 0 else np.full((n, n), np.inf)
+    return FitResult(
+        params=_frozen(path[-1]), covariance=_frozen(covariance), chi2=float(chi2_path[-1]),
+        dof=y.size - n, n_iter=len(path) - 1, nfev=problem.nfev, converged=converged,
+        message=message, method=method, path=_frozen(np.array(path)),
+        chi2_path=_frozen(np.array(chi2_path)))
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    """A read-only copy, so that a frozen result cannot be changed through its arrays."""
+    array = np.array(array, dtype=float)
+    array.setflags(write=False)
+    return array
+
+
+def _line_search(problem: _Problem, p, chi2, grad, rate):
+    """Backtracking (Armijo) line search along ``-grad``.
+
+    Returns the step, the residuals after it and the accepted rate; the step is None if no
+    rate lowers chi-squared enough.
+    """
+    slope = float(grad @ grad)
+    if slope == 0.0:
+        return None, None, rate
+    # first try: twice the last accepted rate, or a step of 1% of the parameters' size
+    rate = 2 * rate if rate is not None else 0.01 * max(1.0, np.linalg.norm(p)) / np.sqrt(slope)
+    for _ in range(60):
+        step = -rate * grad
+        r_trial = problem.residuals(p + step, strict=False)
+        chi2_trial = np.inf if r_trial is None else r_trial @ r_trial
+        if chi2_trial < chi2 and chi2_trial <= chi2 - 1e-4 * rate * slope:
+            return step, r_trial, rate
+        rate /= 2
+    return None, None, rate
+
+
+def _lm_step(problem: _Problem, p, r, chi2, J, lam):
+    """Levenberg-Marquardt: a step that lowers chi-squared, the residuals after it, and the
+    damping for the next step; the step is None if even the largest damping fails."""
+    n = p.size
+    D = np.sqrt(np.sum(J**2, axis=0))              # sqrt(diag(J^T J)), Marquardt's scaling
+    D = np.where(D > 0, D, 1.0)
+    while lam <= _LAMBDA_MAX:
+        A = np.vstack([J, np.sqrt(lam) * np.diag(D)])
+        b = np.concatenate([-r, np.zeros(n)])
+        step, *_ = np.linalg.lstsq(A, b, rcond=None)
+        r_trial = problem.residuals(p + step, strict=False)
+        if r_trial is not None and r_trial @ r_trial < chi2:
+            return step, r_trial, max(lam / _LAMBDA_FACTOR, 1e-12)
+        lam *= _LAMBDA_FACTOR
+    return None, None, lam
