@@ -8,6 +8,10 @@ Modules, one idea each (the chapter that teaches it in brackets):
 - :mod:`mmlcalc.numdiff`: rise over run, finite differences, the complex step; gradient,
   Jacobian and Hessian by finite differences (1, 2).
 - :mod:`mmlcalc.symbolic`: exact derivatives with sympy, and sympy-to-numpy functions (1, 2).
+- :mod:`mmlcalc.roots`: Newton-Raphson and bisection, and their order of convergence (5).
+- :mod:`mmlcalc.descent`: gradient descent with momentum and mini-batches; Newton and hybrid
+  steps for minimisation (5).
+- :mod:`mmlcalc.constrained`: Lagrange multipliers, symbolic and numeric (5).
 - :mod:`mmlcalc.plotting`: the book's figures and their house style.
 """
 
@@ -30,6 +34,17 @@ from .numdiff import gradient, hessian, jacobian
 # -- chapter 4: Taylor series and linearisation --
 
 # -- chapter 5: introduction to optimisation --
+from . import constrained, descent, roots
+from ._iteration import REASONS, IterationResult
+from .constrained import (
+    CONSTRAINED_KINDS,
+    ConstrainedPoint,
+    classify_constrained,
+    lagrange_system,
+    solve_lagrange,
+)
+from .descent import gradient_descent, hybrid_minimize, newton_minimize
+from .roots import bisection, convergence_order, newton_basins, newton_raphson
 
 # -- chapter 6: regression --
 
@@ -51,5 +66,22 @@ __all__ = [
     # -- chapter 3 --
     # -- chapter 4 --
     # -- chapter 5 --
+    "CONSTRAINED_KINDS",
+    "REASONS",
+    "ConstrainedPoint",
+    "IterationResult",
+    "bisection",
+    "classify_constrained",
+    "constrained",
+    "convergence_order",
+    "descent",
+    "gradient_descent",
+    "hybrid_minimize",
+    "lagrange_system",
+    "newton_basins",
+    "newton_minimize",
+    "newton_raphson",
+    "roots",
+    "solve_lagrange",
     # -- chapter 6 --
 ]

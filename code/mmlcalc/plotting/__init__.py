@@ -19,6 +19,13 @@ from .derivatives import plot_secants
 # -- chapter 4: Taylor series and linearisation --
 
 # -- chapter 5: introduction to optimisation --
+from .optimisation import (
+    ROOT_COLORS,
+    plot_basins,
+    plot_constrained,
+    plot_convergence,
+    plot_paths,
+)
 
 # -- chapter 6: regression --
 
@@ -33,5 +40,10 @@ __all__ = [
     # -- chapter 3 --
     # -- chapter 4 --
     # -- chapter 5 --
+    "ROOT_COLORS",
+    "plot_basins",
+    "plot_constrained",
+    "plot_convergence",
+    "plot_paths",
     # -- chapter 6 --
 ]
