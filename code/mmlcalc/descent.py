@@ -225,8 +225,9 @@ def gradient_descent(grad: Callable, x0, *, lr, max_iter: int = 10_000, tol: flo
                 if g is None:
                     return stopped("diverged", f"the mini-batch gradient is not finite at "
                                    f"x = {_show(x)} after {k} steps")
-            v = momentum * v - rate(k) * g
-            x = x + v
+            with np.errstate(over="ignore", invalid="ignore"):
+                v = momentum * v - rate(k) * g
+                x = x + v
             history.append(x)
             k += 1
             if _too_far(x, x_limit):
@@ -260,10 +261,11 @@ def _hessian_at(grad: Callable, hess: Callable | None, x: np.ndarray):
 
 def _newton_step(H, g):
     """Solve :math:`H p = -g`; None if the Hessian is singular."""
-    try:
-        p = -np.linalg.solve(H, g)
-    except np.linalg.LinAlgError:
-        return None
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        try:
+            p = -np.linalg.solve(H, g)
+        except np.linalg.LinAlgError:
+            return None
     return p if np.all(np.isfinite(p)) else None
 
 

@@ -190,13 +190,14 @@ def newton_raphson(f: Callable, x0, *, fprime: Callable | None = None, tol: floa
             return _result(history, "diverged",
                            f"the derivative is not finite at x = {_show(x)} (step {k})",
                            scalar=scalar)
-        if scalar:
-            step = -fx / slope if slope != 0 else np.inf
-        else:
-            try:
-                step = -np.linalg.solve(slope, fx)
-            except np.linalg.LinAlgError:
-                step = np.full_like(fx, np.inf)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if scalar:
+                step = -fx / slope if slope != 0 else np.inf
+            else:
+                try:
+                    step = -np.linalg.solve(slope, fx)
+                except np.linalg.LinAlgError:
+                    step = np.full_like(fx, np.inf)
         if not np.all(np.isfinite(step)):
             what = ("f'(x) = 0", "the tangent never meets the axis") if scalar else (
                 "the Jacobian is singular", "the linearised system has no unique solution")
