@@ -376,8 +376,9 @@ def solve_lagrange(f, g, variables, *, method: str = "symbolic", starts=None,
     f_num = to_numpy(f, variables)
     points = []
     for z in found:
-        x = tuple(float(c) for c in z[:n])
+        z = np.where(np.abs(z) < 1e-14 * (1 + np.max(np.abs(z))), 0.0, z)  # round-off to 0
+        x = tuple(float(c) + 0.0 for c in z[:n])
         kind = classify_constrained(f, g, variables, x, float(z[n]))
-        points.append(ConstrainedPoint(x=x, lam=float(z[n]), value=float(f_num(np.array(x))),
-                                       kind=kind))
+        points.append(ConstrainedPoint(x=x, lam=float(z[n]) + 0.0,
+                                       value=float(f_num(np.array(x))) + 0.0, kind=kind))
     return sorted(points, key=_sort_key)
