@@ -96,3 +96,22 @@ def test_plot_constrained_draws_the_constraint_and_two_arrows_per_point():
     assert {t.get_text() for t in ax.texts} >= {"maximum", "minimum"}
     with pytest.raises(ValueError, match="`points` must have 2 dimension"):
         plot_constrained(ax, f, g, [1.0, 1.0], xlim=(-2, 2), ylim=(-2, 2))
+
+
+def test_colours_can_be_matched_across_panels():
+    fig, (left, right) = figure(1, 2)
+    palette = [ROOT_COLORS[2], ROOT_COLORS[3]]
+    plot_paths(left, quadratic, {"a": np.zeros((2, 2)), "b": np.ones((2, 2))},
+               xlim=(-1, 2), ylim=(-1, 2), colors=palette)
+    plot_convergence(right, {"a": [1.0, 0.1], "b": [1.0, 0.5]}, colors=palette)
+    for label, color in zip("ab", palette, strict=True):
+        styles = {(line.get_color(), line.get_marker()) for ax in (left, right)
+                  for line in ax.get_lines() if line.get_label() == label}
+        assert len(styles) == 1 and styles.pop()[0] == color
+
+
+def test_plot_constrained_kinds_must_match_points():
+    fig, ax = figure()
+    with pytest.raises(ValueError, match="`kinds` must have one label per point"):
+        plot_constrained(ax, quadratic, quadratic, [[1.0, 1.0]], xlim=(-2, 2), ylim=(-2, 2),
+                         kinds=["maximum", "minimum"])

@@ -89,7 +89,7 @@ def plot_basins(ax, f: Callable, starts, labels, roots, *, xlim=None, ylim=None,
     colors = ListedColormap([COLORS["grey"], *ROOT_COLORS[:roots.size]])
     edges = np.concatenate([[starts[0]], 0.5 * (starts[1:] + starts[:-1]), [starts[-1]]])
     ax.pcolormesh(edges, [y0, y0 + height], (labels + 1)[np.newaxis, :], cmap=colors,
-                  vmin=-0.5, vmax=roots.size + 0.5, shading="flat", rasterized=True)
+                  vmin=-0.5, vmax=roots.size + 0.5, shading="flat", rasterized=True, zorder=2)
     ax.axhline(0.0, color=COLORS["grey"], lw=0.8)
     ax.plot(xs, ys, color=COLORS["ink"], lw=2.0, label="$f(x)$")
     for i, r in enumerate(roots):
@@ -99,7 +99,7 @@ def plot_basins(ax, f: Callable, starts, labels, roots, *, xlim=None, ylim=None,
     if np.any(labels < 0):
         handles.append(Line2D([], [], color=COLORS["grey"], lw=6))
         names.append("no convergence")
-    ax.legend(handles, names, loc="upper left", fontsize=8.5, ncols=2)
+    ax.legend(handles, names, loc="upper center", fontsize=8.5, ncols=3)
     ax.set_xlim(*xlim)
     ax.set_ylim(y0 - 0.3 * height, ylim[1])
     ax.set_xlabel("$x$ (the start $x_0$, for the band)")
@@ -107,8 +107,17 @@ def plot_basins(ax, f: Callable, starts, labels, roots, *, xlim=None, ylim=None,
     return ax
 
 
+def _styles(colors: Sequence[str] | None) -> list[dict]:
+    """The path styles, in order; with `colors`, the house style of each colour (its marker)."""
+    if colors is None:
+        return _PATH_STYLES * 2
+    by_color = {style["color"]: style for style in _PATH_STYLES}
+    return [by_color.get(color, dict(_PATH_STYLES[i % len(_PATH_STYLES)], color=color))
+            for i, color in enumerate(colors)]
+
+
 def plot_convergence(ax, curves: Mapping[str, Sequence[float]], *, ylabel: str = "error",
-                     xlabel: str = "iteration $k$"):
+                     xlabel: str = "iteration $k$", colors: Sequence[str] | None = None):
     r"""Plot sequences of errors (or gradient norms, or losses) against iteration, log scale.
 
     A straight line on these axes is linear convergence; a curve that bends ever more steeply
@@ -122,6 +131,8 @@ def plot_convergence(ax, curves: Mapping[str, Sequence[float]], *, ylabel: str =
         Label to positive values; zeros are dropped (log scale).
     ylabel, xlabel : str
         Axis labels.
+    colors : sequence of str, optional
+        One colour per curve, to match another panel; default the house palette in order.
 
     Returns
     -------
@@ -132,7 +143,7 @@ def plot_convergence(ax, curves: Mapping[str, Sequence[float]], *, ylabel: str =
     -----
     Book: sections 5.2 and 5.5.
     """
-    for (label, values), style in zip(curves.items(), _PATH_STYLES * 2, strict=False):
+    for (label, values), style in zip(curves.items(), _styles(colors), strict=False):
         values = np.asarray(values, dtype=float)
         k = np.arange(values.size)
         keep = values > 0
@@ -146,7 +157,7 @@ def plot_convergence(ax, curves: Mapping[str, Sequence[float]], *, ylabel: str =
 
 def plot_paths(ax, f: Callable, paths: Mapping[str, np.ndarray], *, xlim, ylim,
                f_min: float | None = None, levels: int | Sequence[float] = 14,
-               minimum=None, n_grid: int = 300):
+               minimum=None, n_grid: int = 300, colors: Sequence[str] | None = None):
     r"""Draw iteration paths in the plane on contours of `f` with log-spaced levels.
 
     Levels are spaced evenly in :math:`\log(f - f_{\min})`, so the flat floor of a valley and
@@ -170,6 +181,8 @@ def plot_paths(ax, f: Callable, paths: Mapping[str, np.ndarray], *, xlim, ylim,
         Marked with a star.
     n_grid : int
         Grid points per axis.
+    colors : sequence of str, optional
+        One colour per path, to match another panel; default the house palette in order.
 
     Returns
     -------
@@ -190,7 +203,7 @@ def plot_paths(ax, f: Callable, paths: Mapping[str, np.ndarray], *, xlim, ylim,
         bottom = max(float(np.quantile(gap, 0.002)), top * 1e-6, 1e-12)
         levels = np.geomspace(bottom, top, int(levels) + 1)[:-1]
     ax.contour(X, Y, gap, levels=levels, colors=COLORS["grey"], linewidths=0.7, alpha=0.8)
-    for (label, path), style in zip(paths.items(), _PATH_STYLES * 2, strict=False):
+    for (label, path), style in zip(paths.items(), _styles(colors), strict=False):
         path = np.asarray(path, dtype=float)
         markevery = max(1, path.shape[0] // 40)
         ax.plot(path[:, 0], path[:, 1], lw=1.4, ms=3.5, markevery=markevery, label=label,
@@ -212,7 +225,8 @@ def plot_paths(ax, f: Callable, paths: Mapping[str, np.ndarray], *, xlim, ylim,
 
 
 def plot_constrained(ax, f: Callable, g: Callable, points, *, xlim, ylim, kinds=None,
-                     levels: int = 14, arrow: float = 0.35, n_grid: int = 300):
+                     levels: int = 14, arrow: float = 0.35, n_grid: int = 300,
+                     legend: bool | dict = True):
     r"""Draw contours of `f`, the constraint :math:`g = 0`, and both gradients at `points`.
 
     At a stationary point of :math:`f` on the constraint the arrows of :math:`\nabla f` and
@@ -230,13 +244,19 @@ def plot_constrained(ax, f: Callable, g: Callable, points, *, xlim, ylim, kinds=
     xlim, ylim : (float, float)
         The window.
     kinds : sequence of str, optional
-        A label per point (such as "maximum"), shown next to it.
+        A label per point (such as "maximum"), written next to it on the side of the
+        constraint opposite to :math:`\nabla g`.
     levels : int
         The number of contour levels of `f`.
     arrow : float
-        The length of each (normalised) gradient arrow, in data units.
+        The length of each normalised :math:`\nabla f` arrow, in data units; the
+        :math:`\nabla g` arrows are drawn on top at 0.6 times this length, so that both show
+        when they point the same way. Where :math:`\nabla f = 0` no red arrow is drawn.
     n_grid : int
         Grid points per axis.
+    legend : bool or dict
+        Draw a legend (True: in the upper right; a dict: keyword arguments for
+        ``ax.legend``; False: none).
 
     Returns
     -------
@@ -250,33 +270,43 @@ def plot_constrained(ax, f: Callable, g: Callable, points, *, xlim, ylim, kinds=
     check_callable(f, "f")
     check_callable(g, "g")
     points = as_real_array(points, "points", ndim=2)
+    if kinds is not None and len(kinds) != len(points):
+        raise ValueError(f"`kinds` must have one label per point ({len(points)}), got "
+                         f"{len(kinds)}")
     X, Y, P = _grid(xlim, ylim, n_grid)
-    contours = ax.contour(X, Y, f(P), levels=levels, cmap="cividis", linewidths=0.9)
+    contours = ax.contour(X, Y, f(P), levels=levels, colors=COLORS["grey"], linewidths=0.8)
     ax.clabel(contours, fontsize=7, fmt="%.2g")
     ax.contour(X, Y, g(P), levels=[0.0], colors=COLORS["ink"], linewidths=2.2)
-    for x in points:
-        for fun, color in ((f, COLORS["vermillion"]), (g, COLORS["blue"])):
+    for i, x in enumerate(points):
+        normal = np.zeros(2)
+        for fun, color, length in ((f, COLORS["vermillion"], arrow),
+                                   (g, COLORS["blue"], 0.6 * arrow)):
             d = gradient(fun, x)
             norm = np.linalg.norm(d)
-            if norm > 0:
-                d = arrow * d / norm
-                ax.annotate("", xy=x + d, xytext=x,
-                            arrowprops=dict(arrowstyle="-|>", color=color, lw=1.8,
+            if norm > 1e-9 * (1 + np.max(np.abs(x))):
+                d = d / norm
+                ax.annotate("", xy=x + length * d, xytext=x,
+                            arrowprops=dict(arrowstyle="-|>", color=color, lw=2.0,
                                             shrinkA=0, shrinkB=0))
+                normal = d
         ax.plot(*x, "o", ms=6, color="white", markeredgecolor=COLORS["ink"], zorder=5)
-    if kinds is not None:
-        for x, kind in zip(points, kinds, strict=True):
-            ax.annotate(kind, xy=x, xytext=(6, -12), textcoords="offset points", fontsize=8,
-                        color=COLORS["ink"])
-    handles = [Line2D([], [], color=COLORS["ink"], lw=2.2),
-               Line2D([], [], color=COLORS["vermillion"], lw=1.8, marker=">"),
-               Line2D([], [], color=COLORS["blue"], lw=1.8, marker=">")]
-    ax.legend(handles, ["constraint $g = 0$", r"$\nabla f$ (direction)",
-                        r"$\nabla g$ (direction)"], fontsize=8.5, loc="upper right")
+        if kinds is not None:
+            inward = -normal
+            ha = "left" if inward[0] > 0.35 else "right" if inward[0] < -0.35 else "center"
+            va = "bottom" if inward[1] > 0.35 else "top" if inward[1] < -0.35 else "center"
+            ax.annotate(kinds[i], xy=x, xytext=tuple(9 * inward), textcoords="offset points",
+                        fontsize=8, ha=ha, va=va, color=COLORS["ink"])
+    if legend:
+        handles = [Line2D([], [], color=COLORS["ink"], lw=2.2),
+                   Line2D([], [], color=COLORS["vermillion"], lw=2.0, marker=">"),
+                   Line2D([], [], color=COLORS["blue"], lw=2.0, marker=">")]
+        options = {"fontsize": 8.5, "loc": "upper right"}
+        options.update(legend if isinstance(legend, dict) else {})
+        ax.legend(handles, ["constraint $g = 0$", r"$\nabla f$ (direction)",
+                            r"$\nabla g$ (direction)"], **options)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect("equal")
     ax.set_xlabel("$x$")
     ax.set_ylabel("$y$")
     return ax
-
