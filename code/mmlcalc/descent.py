@@ -232,7 +232,7 @@ def gradient_descent(grad: Callable, x0, *, lr, max_iter: int = 10_000, tol: flo
             k += 1
             if _too_far(x, x_limit):
                 return stopped("diverged", f"|x| = {np.linalg.norm(x):.3g} exceeds x_limit = "
-                               f"{x_limit:g} after {k} steps (learning rate too large?)")
+                               f"{x_limit:g} after {k} steps")
         g = full_gradient(x)
         if g is None:
             return stopped("diverged", f"the gradient is not finite at x = {_show(x)} after "

@@ -202,8 +202,7 @@ def newton_raphson(f: Callable, x0, *, fprime: Callable | None = None, tol: floa
             what = ("f'(x) = 0", "the tangent never meets the axis") if scalar else (
                 "the Jacobian is singular", "the linearised system has no unique solution")
             return _result(history, "zero derivative",
-                           f"{what[0]} at x = {_show(x)} (step {k}): {what[1]}, so there is no "
-                           "next iterate", scalar=scalar)
+                           f"{what[0]} at x = {_show(x)} (step {k}): {what[1]}", scalar=scalar)
         x_new = x + float(step) if scalar else x + step
         history.append(x_new)
         if not np.all(np.isfinite(x_new)) or _norm(x_new) > x_limit:
