@@ -126,6 +126,9 @@ def newton_raphson(f: Callable, x0, *, fprime: Callable | None = None, tol: floa
         If `tol`, `max_iter` or `x_limit` is not positive, `x0` has more than one dimension,
         `f` or `fprime` returns the wrong shape, or `f` is not finite at `x0`.
 
+    An exception raised by `f` or `fprime` itself (say ``math.log`` of a negative iterate)
+    propagates unchanged; an overflow or a non-finite value is reported as divergence.
+
     See Also
     --------
     scipy.optimize.newton : the same iteration for scalars (the secant method when no
