@@ -13,6 +13,10 @@ Modules, one idea each (the chapter that teaches it in brackets):
 - :mod:`mmlcalc.taylor`: Taylor polynomials in one and many variables, their error bound and
   radius of convergence, the quadratic model and the Newton step (4).
 
+- :mod:`mmlcalc.roots`: Newton-Raphson and bisection, and their order of convergence (5).
+- :mod:`mmlcalc.descent`: gradient descent with momentum and mini-batches; Newton and hybrid
+  steps for minimisation (5).
+- :mod:`mmlcalc.constrained`: Lagrange multipliers, symbolic and numeric (5).
 - :mod:`mmlcalc.fitting`: chi-squared, straight-line fits with uncertainties, linear and
   non-linear least squares (6).
 - :mod:`mmlcalc.plotting`: the book's figures and their house style.
@@ -69,6 +73,17 @@ from .taylor import (
 )
 
 # -- chapter 5: introduction to optimisation --
+from . import constrained, descent, roots
+from ._iteration import REASONS, IterationResult
+from .constrained import (
+    CONSTRAINED_KINDS,
+    ConstrainedPoint,
+    classify_constrained,
+    lagrange_system,
+    solve_lagrange,
+)
+from .descent import gradient_descent, hybrid_minimize, newton_minimize
+from .roots import bisection, convergence_order, newton_basins, newton_raphson
 
 # -- chapter 6: regression --
 from . import fitting
@@ -129,6 +144,23 @@ __all__ = [
     "taylor_coefficients",
     "taylor_polynomial",
     # -- chapter 5 --
+    "CONSTRAINED_KINDS",
+    "REASONS",
+    "ConstrainedPoint",
+    "IterationResult",
+    "bisection",
+    "classify_constrained",
+    "constrained",
+    "convergence_order",
+    "descent",
+    "gradient_descent",
+    "hybrid_minimize",
+    "lagrange_system",
+    "newton_basins",
+    "newton_minimize",
+    "newton_raphson",
+    "roots",
+    "solve_lagrange",
     # -- chapter 6 --
     "fitting",
     "FIT_METHODS",

@@ -40,6 +40,13 @@ from .series import (
 )
 
 # -- chapter 5: introduction to optimisation --
+from .optimisation import (
+    ROOT_COLORS,
+    plot_basins,
+    plot_constrained,
+    plot_convergence,
+    plot_paths,
+)
 
 # -- chapter 6: regression --
 from .fitting import (
@@ -77,6 +84,11 @@ __all__ = [
     "plot_remainder_band",
     "plot_taylor_models",
     # -- chapter 5 --
+    "ROOT_COLORS",
+    "plot_basins",
+    "plot_constrained",
+    "plot_convergence",
+    "plot_paths",
     # -- chapter 6 --
     "plot_anscombe",
     "plot_chi2_contours",
