@@ -12,7 +12,6 @@ Modules, one idea each (the chapter that teaches it in brackets):
 - :mod:`mmlcalc.network`: a small dense neural network, backpropagation, gradient checks (3).
 - :mod:`mmlcalc.taylor`: Taylor polynomials in one and many variables, their error bound and
   radius of convergence, the quadratic model and the Newton step (4).
-
 - :mod:`mmlcalc.roots`: Newton-Raphson and bisection, and their order of convergence (5).
 - :mod:`mmlcalc.descent`: gradient descent with momentum and mini-batches; Newton and hybrid
   steps for minimisation (5).
