@@ -8,6 +8,8 @@ Modules, one idea each (the chapter that teaches it in brackets):
 - :mod:`mmlcalc.numdiff`: rise over run, finite differences, the complex step; gradient,
   Jacobian and Hessian by finite differences (1, 2).
 - :mod:`mmlcalc.symbolic`: exact derivatives with sympy, and sympy-to-numpy functions (1, 2).
+- :mod:`mmlcalc.stationary`: stationary points and the second-derivative test (2).
+- :mod:`mmlcalc.sandpit`: landscapes with a known deepest point, probed for height and slope (2).
 - :mod:`mmlcalc.plotting`: the book's figures and their house style.
 """
 
@@ -24,6 +26,8 @@ from .numdiff import (
 
 # -- chapter 2: multivariate calculus --
 from .numdiff import gradient, hessian, jacobian
+from .sandpit import Dimple, Landscape, descend_by_probing, make_sandpit
+from .stationary import classify_stationary_point
 
 # -- chapter 3: the multivariate chain rule and neural networks --
 
@@ -48,6 +52,11 @@ __all__ = [
     "gradient",
     "hessian",
     "jacobian",
+    "Dimple",
+    "Landscape",
+    "descend_by_probing",
+    "make_sandpit",
+    "classify_stationary_point",
     # -- chapter 3 --
     # -- chapter 4 --
     # -- chapter 5 --
