@@ -13,6 +13,15 @@ from ._style import COLORS, book_style, figure, use_book_style
 from .derivatives import plot_secants
 
 # -- chapter 2: multivariate calculus --
+from .surfaces import (
+    as_3d,
+    plot_contours,
+    plot_mapped_grid,
+    plot_pit,
+    plot_quadratic,
+    plot_slices,
+    plot_surface,
+)
 
 # -- chapter 3: the multivariate chain rule and neural networks --
 
@@ -30,6 +39,13 @@ __all__ = [
     # -- chapter 1 --
     "plot_secants",
     # -- chapter 2 --
+    "as_3d",
+    "plot_contours",
+    "plot_mapped_grid",
+    "plot_pit",
+    "plot_quadratic",
+    "plot_slices",
+    "plot_surface",
     # -- chapter 3 --
     # -- chapter 4 --
     # -- chapter 5 --
