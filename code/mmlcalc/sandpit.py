@@ -670,7 +670,8 @@ def descend_by_probing(landscape: Landscape, x0, *, step: float = 1.0, tol: floa
     (kept inside the pit). If :math:`\mathbf{x}'` is deeper by at least
     :math:`10^{-4} s \lVert \mathbf{g} \rVert^2` (the Armijo condition), step there and try a
     50% longer :math:`s` next time; otherwise stay and halve :math:`s`. Stop when
-    :math:`\lVert \mathbf{g} \rVert <` `tol`.
+    :math:`\lVert \mathbf{g} \rVert <` `tol`, or (not converged) when the steps become too
+    short to change :math:`\mathbf{x}` in floating point.
 
     Parameters
     ----------
@@ -681,7 +682,9 @@ def descend_by_probing(landscape: Landscape, x0, *, step: float = 1.0, tol: floa
     step : float
         The first step size :math:`s`, positive. Keyword-only.
     tol : float
-        Stop when the slope's length is below this. Keyword-only.
+        Stop when the slope's length is below this. Keyword-only. Near a minimum the height
+        changes by about :math:`\lVert \mathbf{g} \rVert^2 / \lambda`, which must stay above
+        the rounding error of the height: tolerances below about :math:`10^{-7}` can stall.
     max_probes : int
         Give up after this many probes (the result then has ``converged=False``).
         Keyword-only.
@@ -733,6 +736,8 @@ def descend_by_probing(landscape: Landscape, x0, *, step: float = 1.0, tol: floa
         slope2 = float(g @ g)
         if np.sqrt(slope2) < tol:
             return ProbeLog(tuple(probes), tuple(accepted), converged=True)
+        if step * np.sqrt(slope2) < 1e-14 * (1.0 + np.linalg.norm(here.x)):
+            break  # the steps are too short to move in floating point: give up
         there = landscape.probe(np.clip(np.array(here.x) - step * g, -L, L))
         deeper = there.height <= here.height - 1e-4 * step * slope2
         probes.append(there)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .._validation import as_real_array, check_callable, check_choice, check_positive_int
 from ._style import COLORS
@@ -181,7 +181,7 @@ def plot_contours(ax, f: Callable, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), levels
                   n: int = 200, filled: bool = False, cmap: str = "viridis",
                   gradient: Callable | None = None, arrows=None, downhill: bool = False,
                   arrow_length: float | None = None, arrow_scale: float = 1.0,
-                  colorbar: bool = False):
+                  colorbar: bool | str = False, extend: str = "neither"):
     r"""Draw contour lines of :math:`f(x, y)`, optionally with its gradient as arrows.
 
     The gradient at a point is perpendicular to the contour line through it and points
@@ -215,8 +215,10 @@ def plot_contours(ax, f: Callable, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), levels
     arrow_scale : float
         Arrows drawn to scale are :math:`\text{arrow\_scale} \cdot \nabla f` long (in
         units of the axes).
-    colorbar : bool
-        Add a colour bar of the levels.
+    colorbar : bool or str
+        Add a colour bar of the levels (a string is its label).
+    extend : {"neither", "min", "max", "both"}
+        With `filled`, also colour the values beyond the first or last level.
 
     Returns
     -------
@@ -235,13 +237,21 @@ def plot_contours(ax, f: Callable, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), levels
     X, Y, P = _grid(xlim, ylim, n)
     Z = f(P)
     if filled:
-        filled_set = ax.contourf(X, Y, Z, levels=levels, cmap=cmap, alpha=0.85)
+        check_choice(extend, "extend", ("neither", "min", "max", "both"))
+        filled_set = ax.contourf(X, Y, Z, levels=levels, cmap=cmap, alpha=0.85, extend=extend)
         lines = ax.contour(X, Y, Z, levels=filled_set.levels, colors=COLORS["ink"],
-                           linewidths=0.5, alpha=0.6)
+                           linewidths=0.5, alpha=0.6, linestyles="solid")
     else:
-        lines = ax.contour(X, Y, Z, levels=levels, cmap=cmap, linewidths=1.2)
+        lines = ax.contour(X, Y, Z, levels=levels, cmap=cmap, linewidths=1.2,
+                           linestyles="solid")
     if colorbar:
-        ax.get_figure().colorbar(filled_set if filled else lines, ax=ax, shrink=0.85)
+        mappable = filled_set if filled else lines
+        bar = ax.get_figure().colorbar(mappable, ax=ax, shrink=0.85)
+        lo, hi = mappable.levels[0], mappable.levels[-1]
+        ticks = MaxNLocator(6).tick_values(lo, hi)
+        bar.set_ticks(ticks[(ticks >= lo) & (ticks <= hi)])
+        if isinstance(colorbar, str):
+            bar.set_label(colorbar)
     if arrows is not None:
         if gradient is None:
             raise ValueError("`arrows` needs `gradient`, the function to draw")
@@ -367,7 +377,7 @@ def plot_mapped_grid(ax_domain, ax_image, F: Callable, *, xlim=(0.0, 1.0), ylim=
     xlim, ylim = _limits(xlim, "xlim"), _limits(ylim, "ylim")
     n_lines = check_positive_int(n_lines, "n_lines")
     fine = 200
-    shades = (COLORS["blue"], COLORS["green"])
+    shades = (COLORS["blue"], COLORS["purple"])
     for value in np.linspace(*xlim, n_lines):  # lines of constant first coordinate
         line = np.stack([np.full(fine, value), np.linspace(*ylim, fine)], axis=-1)
         ax_domain.plot(line[:, 0], line[:, 1], color=shades[0], lw=1)
@@ -385,11 +395,11 @@ def plot_mapped_grid(ax_domain, ax_image, F: Callable, *, xlim=(0.0, 1.0), ylim=
                                np.stack([np.full_like(s, u0 + du), v0 + dv * s], -1),
                                np.stack([u0 + du * s[::-1], np.full_like(s, v0 + dv)], -1),
                                np.stack([np.full_like(s, u0), v0 + dv * s[::-1]], -1)])
-        ax_domain.fill(edge[:, 0], edge[:, 1], color=COLORS["vermillion"], alpha=0.7,
-                       zorder=3)
+        ax_domain.fill(edge[:, 0], edge[:, 1], color=COLORS["orange"], alpha=0.55,
+                       zorder=1.5)
         image = F(edge)
-        ax_image.fill(image[:, 0], image[:, 1], color=COLORS["vermillion"], alpha=0.7,
-                      zorder=3, label="image of the cell")
+        ax_image.fill(image[:, 0], image[:, 1], color=COLORS["orange"], alpha=0.55,
+                      zorder=1.5, label="image of the cell")
         if jacobian is not None:
             corner = np.array([u0, v0])
             J = np.asarray(jacobian(corner))
@@ -407,10 +417,10 @@ def plot_mapped_grid(ax_domain, ax_image, F: Callable, *, xlim=(0.0, 1.0), ylim=
     return ax_domain, ax_image
 
 
-def plot_pit(ax, landscape, *, probes=(), path=None, minima: bool = True,
-             arrow_length: float | None = 0.35, levels: int = 18, colorbar: bool = True):
+def plot_pit(ax, landscape, *, probes=(), paths=(), minima: bool = True, floor: bool = True,
+             arrow_length: float | None = 0.35, levels: int = 16, colorbar: bool = True):
     r"""Draw a sandpit: its floor as filled contours (darker is deeper), probes with downhill
-    arrows, a path and the minima.
+    arrows, walks through it and its minima.
 
     Parameters
     ----------
@@ -419,14 +429,18 @@ def plot_pit(ax, landscape, *, probes=(), path=None, minima: bool = True,
         The pit.
     probes : sequence of Probe, or array_like of shape (k, 2)
         Probes to mark, each with an arrow along :math:`-\nabla h`, the way down.
-    path : array_like of shape (k, 2), optional
-        A walk to draw as a line.
+    paths : sequence of array_like of shape (k, 2)
+        Walks to draw as lines, each from a square (its start).
     minima : bool
         Mark every local minimum (open circles) and the deepest point (a star).
+    floor : bool
+        Draw the floor. Without it the axes show only what the probes found: the view of
+        someone who cannot see the sand.
     arrow_length : float or None
         Length of the downhill arrows, or None to draw them to scale.
     levels : int
-        Number of contour levels.
+        Number of contour levels, spread from the deepest point to the height exceeded by
+        the highest 15% of the pit (higher ground gets the last colour).
     colorbar : bool
         Add a colour bar of the height.
 
@@ -439,28 +453,44 @@ def plot_pit(ax, landscape, *, probes=(), path=None, minima: bool = True,
     -----
     Book: section 2.5, *The sandpit*.
     """
+    levels = check_positive_int(levels, "levels")
     L = landscape.half_width
-    plot_contours(ax, landscape.height, xlim=(-L, L), ylim=(-L, L), levels=levels,
-                  filled=True, cmap="YlOrBr_r", colorbar=colorbar)
+    if floor:
+        _, _, grid = _grid((-L, L), (-L, L), 201)
+        heights = landscape.height(grid)
+        top = float(np.quantile(heights, 0.85))
+        plot_contours(ax, landscape.height, xlim=(-L, L), ylim=(-L, L),
+                      levels=np.linspace(float(heights.min()), top, levels), filled=True,
+                      cmap="YlOrBr_r", colorbar="height $h$" if colorbar else False,
+                      extend="max")
+    else:
+        ax.set_xlim(-L, L)
+        ax.set_ylim(-L, L)
+        ax.set_aspect("equal")
+        ax.set_xlabel("$x$")
+        ax.set_ylabel("$y$")
+    ax.grid(False)
     if len(probes):
         points = np.array([p.x if hasattr(p, "x") else p for p in probes], dtype=float)
         ax.plot(points[:, 0], points[:, 1], "o", color=COLORS["blue"], ms=5, zorder=5,
                 label="probes")
         _arrows(ax, points, landscape.gradient(points), downhill=True, length=arrow_length,
                 color=COLORS["blue"], width=0.007)
-    if path is not None:
-        path = as_real_array(path, "path", ndim=2)
+    for k, path in enumerate(paths):
+        path = as_real_array(path, "paths", ndim=2)
         ax.plot(path[:, 0], path[:, 1], "-", color=COLORS["ink"], lw=1.4, zorder=5,
-                label="path")
+                label="walks downhill" if k == 0 else None)
         ax.plot(path[:1, 0], path[:1, 1], "s", color=COLORS["ink"], ms=6, zorder=6)
+        ax.plot(path[-1:, 0], path[-1:, 1], "o", color=COLORS["ink"], ms=4, zorder=6)
     if minima:
         found = landscape.minima
         others = np.array([m.x for m in found[1:]]).reshape(-1, 2)
         if len(others):
-            ax.plot(others[:, 0], others[:, 1], "o", mfc="none", mec=COLORS["ink"], ms=9,
+            ax.plot(others[:, 0], others[:, 1], "o", mfc="none", mec=COLORS["ink"], ms=10,
                     mew=1.5, zorder=6, label="other pits")
         best = landscape.deepest.x
-        ax.plot([best[0]], [best[1]], "*", color=COLORS["vermillion"], mec="white", ms=16,
+        ax.plot([best[0]], [best[1]], "*", color=COLORS["vermillion"], mec="white", ms=17,
                 zorder=7, label="deepest point")
-    ax.legend(loc="upper left", fontsize=8, framealpha=0.85, frameon=True)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=4, fontsize=8,
+              frameon=False, handlelength=1.5, columnspacing=1.0)
     return ax
