@@ -324,7 +324,7 @@ def plot_quadratic(ax, H, *, lim: float = 2.0, levels: int = 10, title: str | No
     eigenvalues, vectors = np.linalg.eigh(H)
     for value, v, color in zip(eigenvalues, vectors.T, (COLORS["vermillion"], COLORS["blue"]),
                                strict=True):
-        tip = 0.75 * lim * v
+        tip = 0.6 * lim * v
         ax.annotate("", xy=tip, xytext=(0, 0),
                     arrowprops={"arrowstyle": "->", "color": color, "lw": 2})
         ax.annotate(rf"$\lambda = {value:g}$", xy=tip, xytext=(4, 4),
