@@ -210,8 +210,9 @@ def plot_contours(ax, f: Callable, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), levels
     downhill : bool
         Draw :math:`-\nabla f` (the way down) instead of :math:`\nabla f`.
     arrow_length : float, optional
-        If given, every arrow gets this length (directions only); otherwise arrows are drawn
-        to scale, so their lengths compare slopes.
+        If given, every arrow gets this length (directions only; where the gradient is zero
+        there is no direction, and no arrow); otherwise arrows are drawn to scale, so their
+        lengths compare slopes.
     arrow_scale : float
         Arrows drawn to scale are :math:`\text{arrow\_scale} \cdot \nabla f` long (in
         units of the axes).
