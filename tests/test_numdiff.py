@@ -350,3 +350,78 @@ def test_observed_order_bad_input():
         mml.observed_order([0.1, 0.1], [1e-2, 1e-3])
     with pytest.raises(TypeError, match="`h` must be real numbers"):
         mml.observed_order(["a", "b"], [1e-2, 1e-3])
+
+
+
+# --- chapter 2: shapes, error orders and the sandpit's h = 0.01 -----------------------------------
+
+def _bump(p):
+    return np.exp(-p[..., 0] ** 2 - 2 * p[..., 1] ** 2) + np.sin(p[..., 0] * p[..., 1])
+
+
+def _bump_exact(p):
+    x, y = p
+    e = np.exp(-x**2 - 2 * y**2)
+    grad = np.array([-2 * x * e + y * np.cos(x * y), -4 * y * e + x * np.cos(x * y)])
+    hxx = (4 * x**2 - 2) * e - y**2 * np.sin(x * y)
+    hyy = (16 * y**2 - 4) * e - x**2 * np.sin(x * y)
+    hxy = 8 * x * y * e + np.cos(x * y) - x * y * np.sin(x * y)
+    return grad, np.array([[hxx, hxy], [hxy, hyy]])
+
+
+def test_shapes_of_gradient_jacobian_and_hessian_for_stacks():
+    points = np.zeros((4, 5, 3))
+    f = lambda p: np.sum(p**2, axis=-1)  # noqa: E731
+    F = lambda p: np.stack([p[..., 0] * p[..., 1], p[..., 2], p[..., 0]], axis=-1)  # noqa: E731
+    assert mml.gradient(f, points).shape == (4, 5, 3)
+    assert mml.jacobian(f, points).shape == (4, 5, 1, 3)
+    assert mml.jacobian(F, points).shape == (4, 5, 3, 3)
+    assert mml.hessian(f, points).shape == (4, 5, 3, 3)
+    assert mml.gradient(f, np.ones(3)).shape == (3,)
+    assert mml.jacobian(F, np.ones(3)).shape == (3, 3)
+
+
+def test_jacobian_rows_are_outputs():
+    # F(x, y) = (x, 2y, 3x + y): row i is the gradient of F_i
+    F = lambda p: np.stack([p[..., 0], 2 * p[..., 1], 3 * p[..., 0] + p[..., 1]], axis=-1)  # noqa: E731
+    np.testing.assert_allclose(mml.jacobian(F, [0.3, -0.2]), [[1, 0], [0, 2], [3, 1]],
+                               atol=1e-9)
+
+
+@settings(max_examples=30, deadline=None)
+@given(x=st.floats(-1.5, 1.5), y=st.floats(-1.5, 1.5))
+def test_halving_h_quarters_the_gradient_and_hessian_errors(x, y):
+    point = np.array([x, y])
+    grad, hess = _bump_exact(point)
+    g_errors = [np.max(np.abs(mml.gradient(_bump, point, h=h) - grad)) for h in (1e-2, 5e-3)]
+    H_errors = [np.max(np.abs(mml.hessian(_bump, point, h=h) - hess)) for h in (1e-2, 5e-3)]
+    if g_errors[1] > 1e-10:  # leave out points where the error constant happens to vanish
+        assert g_errors[0] / g_errors[1] == pytest.approx(4.0, rel=0.05)
+    if H_errors[1] > 1e-8:
+        assert H_errors[0] / H_errors[1] == pytest.approx(4.0, rel=0.05)
+    assert g_errors[0] < 1e-3 and H_errors[0] < 1e-2  # h = 0.01 is good to O(h^2)
+
+
+@settings(max_examples=30, deadline=None)
+@given(x=st.floats(-1.5, 1.5), y=st.floats(-1.5, 1.5))
+def test_complex_step_gradient_is_exact_and_forward_is_first_order(x, y):
+    point = np.array([x, y])
+    grad, _ = _bump_exact(point)
+    np.testing.assert_allclose(mml.gradient(_bump, point, method="complex"), grad,
+                               rtol=1e-13, atol=1e-14)
+    errors = [np.max(np.abs(mml.gradient(_bump, point, h=h, method="forward") - grad))
+              for h in (1e-4, 5e-5)]
+    if errors[1] > 1e-9:
+        assert errors[0] / errors[1] == pytest.approx(2.0, rel=0.05)
+
+
+def test_jacobian_bad_input():
+    with pytest.raises(TypeError, match="`f` must be callable"):
+        mml.jacobian("F", [1.0, 2.0])
+    with pytest.raises(ValueError, match="`x` must be finite"):
+        mml.jacobian(np.sin, [1.0, np.nan])
+    with pytest.raises(TypeError, match="`f` must keep the imaginary part"):
+        mml.jacobian(lambda p: np.abs(p), [1.0, 2.0], method="complex")
+    with np.errstate(divide="ignore"), pytest.raises(ValueError,
+                                                     match="`f` returned a non-finite value"):
+        mml.hessian(lambda p: 1 / p[..., 0], [0.0, 1.0], h=0.5)

@@ -18,6 +18,8 @@ Modules, one idea each (the chapter that teaches it in brackets):
 - :mod:`mmlcalc.constrained`: Lagrange multipliers, symbolic and numeric (5).
 - :mod:`mmlcalc.fitting`: chi-squared, straight-line fits with uncertainties, linear and
   non-linear least squares (6).
+- :mod:`mmlcalc.stationary`: stationary points and the second-derivative test (2).
+- :mod:`mmlcalc.sandpit`: landscapes with a known deepest point, probed for height and slope (2).
 - :mod:`mmlcalc.plotting`: the book's figures and their house style.
 """
 
@@ -37,6 +39,8 @@ from .numdiff import (
 
 # -- chapter 2: multivariate calculus --
 from .numdiff import gradient, hessian, jacobian
+from .sandpit import Dimple, Landscape, descend_by_probing, make_sandpit
+from .stationary import classify_stationary_point
 
 # -- chapter 3: the multivariate chain rule and neural networks --
 from . import graph
@@ -115,6 +119,11 @@ __all__ = [
     "gradient",
     "hessian",
     "jacobian",
+    "Dimple",
+    "Landscape",
+    "descend_by_probing",
+    "make_sandpit",
+    "classify_stationary_point",
     # -- chapter 3 --
     "graph",
     "ACTIVATIONS",

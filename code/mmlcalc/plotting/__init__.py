@@ -19,6 +19,15 @@ from .derivatives import (
 )
 
 # -- chapter 2: multivariate calculus --
+from .surfaces import (
+    as_3d,
+    plot_contours,
+    plot_mapped_grid,
+    plot_pit,
+    plot_quadratic,
+    plot_slices,
+    plot_surface,
+)
 
 # -- chapter 3: the multivariate chain rule and neural networks --
 from .networks import (
@@ -70,6 +79,13 @@ __all__ = [
     "plot_secants",
     "plot_with_derivative",
     # -- chapter 2 --
+    "as_3d",
+    "plot_contours",
+    "plot_mapped_grid",
+    "plot_pit",
+    "plot_quadratic",
+    "plot_slices",
+    "plot_surface",
     # -- chapter 3 --
     "plot_computation_graph",
     "plot_cost_history",
