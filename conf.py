@@ -30,6 +30,7 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.mathjax",
     "sphinxcontrib.bibtex",
+    "sphinx_codeautolink",
     "bookext",
 ]
 
@@ -98,10 +99,15 @@ napoleon_preprocess_types = False  # parameter types stay plain text ("float or 
 # numpydoc sections ("ndarray, shape (k,)") into class references, which can never resolve:
 # those are exempt. References to our own functions and pages must resolve.
 nitpick_ignore_regex = [
-    (r"py:.*", r"(numpy|np|scipy|sympy|sp|matplotlib|mpl|plt)\..*"),
+    (r"py:.*", r"(numpy|np|scipy|sympy|sp|matplotlib|mpl|plt|jax|torch|sklearn)\..*"),
     (r"py:exc", r"(TypeError|ValueError|RuntimeError)"),
     (r"py:class", r".*"),
 ]
+
+# Names in the book's code cells link to their API entries (``mml.derivative`` -> numdiff).
+# Cells of a page run in one kernel, so an import in one cell holds for the next ones.
+codeautolink_concat_default = True
+codeautolink_warn_on_failed_resolve = False  # numpy, sympy... have no inventory offline
 
 # --- references -------------------------------------------------------------------------------
 bibtex_bibfiles = ["book/references.bib"]

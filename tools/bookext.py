@@ -138,11 +138,212 @@ def _let_proof_domain_merge() -> None:
         ProofDomain.merge_domaindata = lambda self, docnames, otherdata: None
 
 
+def _resolve_mmlcalc_alias(app: Sphinx, env, node, contnode):
+    """Resolve ``mmlcalc.gradient``, ``mml.gradient`` or a bare ``gradient`` in a docstring.
+
+    The book and the docstrings name functions by the short path readers type
+    (``mmlcalc.gradient``); autodoc documents them where they are defined
+    (``mmlcalc.numdiff.gradient``). Import the name, ask the object where it lives, and link
+    there. Anything that is not ours stays unresolved, so -n still reports it.
+    """
+    if node.get("refdomain") != "py":
+        return None
+    import importlib
+
+    target = node["reftarget"].removeprefix("~")
+    for prefix in ("mml.", "mmlcalc."):
+        if target.startswith(prefix):
+            target = target.removeprefix(prefix)
+    module = node.get("py:module") or "mmlcalc"
+    for base in ("mmlcalc", module):
+        obj = importlib.import_module(base)
+        try:
+            for part in target.split("."):
+                obj = getattr(obj, part)
+        except AttributeError:
+            continue
+        owner = getattr(obj, "__module__", None)
+        qualname = getattr(obj, "__qualname__", None)
+        if isinstance(obj, type(importlib)):   # a module
+            full = obj.__name__
+        elif owner and qualname and owner.startswith("mmlcalc"):
+            full = f"{owner}.{qualname}"
+        else:
+            continue
+        found = _link_python_object(app, env, node, contnode, full)
+        if found is not None:
+            return found
+    # Constants have no __module__: link the one documented mmlcalc object of that name.
+    last = target.rsplit(".", 1)[-1]
+    matches = [name for name in env.get_domain("py").objects
+               if name.startswith("mmlcalc.") and name.rsplit(".", 1)[-1] == last]
+    if len(matches) == 1:
+        return _link_python_object(app, env, node, contnode, matches[0])
+    return None
+
+
+def _link_python_object(app: Sphinx, env, node, contnode, full: str):
+    domain = env.get_domain("py")
+    for role in ("obj", "func", "class", "meth", "attr", "mod", "data"):
+        found = domain.resolve_xref(env, node["refdoc"], app.builder, role, full, node, contnode)
+        if found is not None:
+            return found
+    return None
+
+
+_SECTION_NUMBER = re.compile(r"(?<![\d.])([1-9])\.(\d{1,2})(?![\d])")
+
+
+def book_sections(srcdir: Path) -> dict[str, str]:
+    """Map section numbers ("2.6") to documents, from the numbered part of ``_toc.yml``."""
+    import yaml
+
+    toc = yaml.safe_load((srcdir / "_toc.yml").read_text(encoding="utf-8"))
+    numbered = next(part for part in toc["parts"] if part.get("numbered"))
+    sections = {}
+    for c, chapter in enumerate(numbered["chapters"], start=1):
+        for s, section in enumerate(chapter.get("sections", []), start=1):
+            sections[f"{c}.{s}"] = section["file"]
+    return sections
+
+
+def _link_book_sections(app: Sphinx, what, name, obj, options, lines: list[str]) -> None:
+    """Turn "Book: section 2.6" in a docstring into a link to that section's page.
+
+    Docstrings say where the book teaches a function in plain numbers, which read well in
+    ``help()``; on the API pages the numbers become links. A number with no such section is
+    an error (the test suite checks this too).
+    """
+    sections = app.env.mmlbook_sections
+    in_book_paragraph = False
+    for i, line in enumerate(lines):
+        if "Book:" in line:
+            in_book_paragraph = True
+        elif not line.strip():
+            in_book_paragraph = False
+        if not in_book_paragraph:
+            continue
+
+        def link(match: re.Match) -> str:
+            number = match.group(0)
+            if number not in sections:
+                logger.warning("%s: no section %s in the book", name, number,
+                               type="mmlbook", subtype="api")
+                return number
+            return f":doc:`{number} </{sections[number]}>`"
+
+        head, sep, tail = line.partition("Book:")
+        lines[i] = head + sep + _SECTION_NUMBER.sub(link, tail) if sep else \
+            _SECTION_NUMBER.sub(link, line)
+
+
+def _load_sections(app: Sphinx) -> None:
+    app.env.mmlbook_sections = book_sections(Path(app.srcdir))
+
+
+# --- downloads: every executed page as a Jupyter notebook ------------------------------------
+
+NOTEBOOKS = "_notebooks"
+_GLUE_IMPORT = "from myst_nb import glue"
+_GLUE_FALLBACK = """try:
+    from myst_nb import glue
+except ImportError:  # outside the book's build, glue just shows the value
+    def glue(name, variable, display=True):
+        if display:
+            from IPython.display import display as show
+            show(variable)"""
+
+
+def notebook_for_download(notebook: dict) -> dict:
+    """The executed notebook, made runnable by a reader who has mmlcalc but not myst-nb.
+
+    Cells that import ``glue`` from myst-nb get a fallback that shows the value instead.
+    Outputs are kept, so the notebook also reads offline without running it.
+    """
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if _GLUE_IMPORT in source:
+            cell["source"] = source.replace(_GLUE_IMPORT, _GLUE_FALLBACK)
+    return notebook
+
+
+def _executed_notebooks(app: Sphinx):
+    """(docname, path) of each notebook myst-nb executed for this build."""
+    executed = Path(app.outdir).parent / "jupyter_execute"
+    for docname in sorted(app.env.found_docs):
+        path = executed / f"{docname}.ipynb"
+        if path.exists():
+            yield docname, path
+
+
+def _write_notebooks(app: Sphinx, exc: Exception | None) -> None:
+    if exc is not None or app.builder.format != "html":
+        return
+    import json
+
+    import nbformat
+    from jupyter_cache import get_cache
+
+    cache = get_cache(app.config.nb_execution_cache_path)
+    for docname, path in _executed_notebooks(app):
+        target = Path(app.outdir) / NOTEBOOKS / f"{docname}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        notebook = nbformat.read(path, as_version=4)
+        try:  # the outputs live in the execution cache
+            _, notebook = cache.merge_match_into_notebook(notebook)
+        except KeyError:
+            pass
+        notebook = notebook_for_download(notebook)
+        text = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+
+
+def _notebook_link(app: Sphinx, pagename: str, templatename, context, doctree) -> None:
+    """Tell the page's script where its notebook is (book.js adds it to the download menu)."""
+    if doctree is None or pagename not in app.env.found_docs:
+        return
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if not executed.exists():
+        return
+    href = context["pathto"](f"{NOTEBOOKS}/{pagename}.ipynb", 1)
+    # The theme's <head> has no place for extra tags, so the link rides in the body.
+    context["body"] = context.get("body", "") + \
+        f'<span hidden id="mmlbook-notebook" data-href="{href}"></span>'
+
+
+def _tolerate_untitled_sections() -> None:
+    """sphinx-codeautolink pops a title for every section it leaves, but sections made by
+    directives (exercises, proofs) can come without a title node, and the empty stack then
+    crashes the read. Pop only what was pushed."""
+    try:
+        from sphinx_codeautolink.extension.block import CodeBlockAnalyser
+    except ImportError:
+        return
+    if getattr(CodeBlockAnalyser.depart_section, "_mmlbook", False):
+        return
+
+    def depart_section(self, node) -> None:
+        if self.title_stack:
+            self.title_stack.pop()
+
+    depart_section._mmlbook = True
+    CodeBlockAnalyser.depart_section = depart_section
+
+
 def setup(app: Sphinx) -> dict:
     _declare_multitoc_parallel_safe(app)
     _let_proof_domain_merge()
+    _tolerate_untitled_sections()
     app.add_config_value("mmlcalc_source_hash", "", "env", types=[str])
     app.connect("builder-inited", _create_execution_cache)
+    app.connect("missing-reference", _resolve_mmlcalc_alias)
+    app.connect("builder-inited", _load_sections)
+    app.connect("autodoc-process-docstring", _link_book_sections)
     app.connect("env-updated", _report_failures)
     app.connect("build-finished", _copy_mathjax)
+    app.connect("build-finished", _write_notebooks)
+    app.connect("html-page-context", _notebook_link)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

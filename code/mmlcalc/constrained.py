@@ -41,6 +41,8 @@ class ConstrainedPoint:
         ``"minimum"``, ``"maximum"`` or ``"saddle"`` along the constraint (local), or
         ``"degenerate"`` when the second-order test is inconclusive, ``"unknown"`` when its
         sign depends on parameters sympy cannot decide.
+
+    Book: section 5.6.
     """
 
     x: tuple

@@ -230,6 +230,8 @@ class LinearFit:
         :math:`\chi^2` at the best fit.
     dof : int
         Degrees of freedom, number of points minus 2.
+
+    Book: sections 6.1 and 6.2.
     """
 
     slope: float
@@ -442,6 +444,8 @@ class FitResult:
         Every iterate, from ``p0`` to `params`.
     chi2_path : ndarray, shape (n_iter + 1,)
         :math:`\chi^2` at every iterate.
+
+    Book: sections 6.4 and 6.5.
     """
 
     params: np.ndarray

@@ -165,14 +165,36 @@ def _node(x, name: str) -> Node:
 
 
 def exp(x: Node) -> Node:
-    r"""The node :math:`e^x`, with local derivative :math:`e^x`."""
+    r"""The node :math:`e^x`, with local derivative :math:`e^x`.
+
+    Examples
+    --------
+    >>> from mmlcalc.graph import variables, exp
+    >>> (x,) = variables(x=0.5)
+    >>> y = exp(x)
+    >>> round(y.value, 4), round(y.local[0], 4)
+    (1.6487, 1.6487)
+
+    Book: section 3.2.
+    """
     x = _node(x, "exp")
     value = math.exp(x.value)
     return Node(value, (x,), (value,), "exp")
 
 
 def log(x: Node) -> Node:
-    r"""The node :math:`\ln x`, with local derivative :math:`1/x` (needs :math:`x > 0`)."""
+    r"""The node :math:`\ln x`, with local derivative :math:`1/x` (needs :math:`x > 0`).
+
+    Examples
+    --------
+    >>> from mmlcalc.graph import variables, log
+    >>> (x,) = variables(x=0.5)
+    >>> y = log(x)
+    >>> round(y.value, 4), y.local[0]
+    (-0.6931, 2.0)
+
+    Book: section 3.2.
+    """
     x = _node(x, "log")
     if x.value <= 0:
         raise ValueError(f"`log` needs a positive value, got {x.value}")
@@ -180,7 +202,18 @@ def log(x: Node) -> Node:
 
 
 def sqrt(x: Node) -> Node:
-    r"""The node :math:`\sqrt{x}`, with local derivative :math:`1 / (2\sqrt{x})` (:math:`x > 0`)."""
+    r"""The node :math:`\sqrt{x}`, with local derivative :math:`1 / (2\sqrt{x})` (:math:`x > 0`).
+
+    Examples
+    --------
+    >>> from mmlcalc.graph import variables, sqrt
+    >>> (x,) = variables(x=0.5)
+    >>> y = sqrt(x)
+    >>> round(y.value, 4), round(y.local[0], 4)
+    (0.7071, 0.7071)
+
+    Book: section 3.2.
+    """
     x = _node(x, "sqrt")
     if x.value <= 0:
         raise ValueError(f"`sqrt` needs a positive value to be differentiable, got {x.value}")
@@ -189,19 +222,52 @@ def sqrt(x: Node) -> Node:
 
 
 def sin(x: Node) -> Node:
-    r"""The node :math:`\sin x`, with local derivative :math:`\cos x`."""
+    r"""The node :math:`\sin x`, with local derivative :math:`\cos x`.
+
+    Examples
+    --------
+    >>> from mmlcalc.graph import variables, sin
+    >>> (x,) = variables(x=0.5)
+    >>> y = sin(x)
+    >>> round(y.value, 4), round(y.local[0], 4)
+    (0.4794, 0.8776)
+
+    Book: section 3.2.
+    """
     x = _node(x, "sin")
     return Node(math.sin(x.value), (x,), (math.cos(x.value),), "sin")
 
 
 def cos(x: Node) -> Node:
-    r"""The node :math:`\cos x`, with local derivative :math:`-\sin x`."""
+    r"""The node :math:`\cos x`, with local derivative :math:`-\sin x`.
+
+    Examples
+    --------
+    >>> from mmlcalc.graph import variables, cos
+    >>> (x,) = variables(x=0.5)
+    >>> y = cos(x)
+    >>> round(y.value, 4), round(y.local[0], 4)
+    (0.8776, -0.4794)
+
+    Book: section 3.2.
+    """
     x = _node(x, "cos")
     return Node(math.cos(x.value), (x,), (-math.sin(x.value),), "cos")
 
 
 def tanh(x: Node) -> Node:
-    r"""The node :math:`\tanh x`, with local derivative :math:`1 - \tanh^2 x`."""
+    r"""The node :math:`\tanh x`, with local derivative :math:`1 - \tanh^2 x`.
+
+    Examples
+    --------
+    >>> from mmlcalc.graph import variables, tanh
+    >>> (x,) = variables(x=0.5)
+    >>> y = tanh(x)
+    >>> round(y.value, 4), round(y.local[0], 4)
+    (0.4621, 0.7864)
+
+    Book: section 3.2.
+    """
     x = _node(x, "tanh")
     value = math.tanh(x.value)
     return Node(value, (x,), (1.0 - value**2,), "tanh")
@@ -311,6 +377,8 @@ class Derivatives:
     multiplications : int
         Products of a local derivative with a propagated one: the number of edges times the
         number of sweeps.
+
+    Book: section 3.2.
     """
 
     jacobian: np.ndarray

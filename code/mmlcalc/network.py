@@ -135,6 +135,8 @@ class Activation:
     smooth : bool
         Whether :math:`\sigma` is differentiable everywhere (ReLU has a kink at 0), and so
         whether the complex-step check applies.
+
+    Book: sections 3.3 and 3.4.
     """
 
     name: str
@@ -368,6 +370,8 @@ class ForwardPass:
     a : tuple of ndarray
         The activations :math:`a^{(0)} = x, a^{(1)}, \dots, a^{(L)}` (``a[l]`` is
         :math:`a^{(l)}`).
+
+    Book: sections 3.4 and 3.5.
     """
 
     z: tuple
@@ -556,6 +560,8 @@ class Gradients:
         :math:`\partial C / \partial W^{(l)}`, each shaped like :math:`W^{(l)}`.
     biases : tuple of ndarray
         :math:`\partial C / \partial b^{(l)}`, each shaped like :math:`b^{(l)}`.
+
+    Book: section 3.5.
     """
 
     weights: tuple
@@ -739,6 +745,8 @@ class TrainingResult:
     diverged : bool
         True if the cost or the parameters became non-finite (a learning rate too large);
         training stopped there and `network` is the last finite one.
+
+    Book: section 3.5.
     """
 
     network: Network
@@ -848,6 +856,8 @@ class GradientCheck:
         The step used.
     method : str
         ``"central"``, ``"forward"`` or ``"complex"``.
+
+    Book: section 3.6.
     """
 
     analytic: np.ndarray

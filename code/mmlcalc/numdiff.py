@@ -312,6 +312,8 @@ class ErrorCurve:
         The difference scheme, as in :func:`derivative`.
     relative : bool
         Whether `error` is relative.
+
+    Book: section 1.3.
     """
 
     h: np.ndarray

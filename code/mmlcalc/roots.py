@@ -124,10 +124,9 @@ def newton_raphson(f: Callable, x0, *, fprime: Callable | None = None, tol: floa
         If `f` or `fprime` is not callable, or `x0` is not real.
     ValueError
         If `tol`, `max_iter` or `x_limit` is not positive, `x0` has more than one dimension,
-        `f` or `fprime` returns the wrong shape, or `f` is not finite at `x0`.
-
-    An exception raised by `f` or `fprime` itself (say ``math.log`` of a negative iterate)
-    propagates unchanged; an overflow or a non-finite value is reported as divergence.
+        `f` or `fprime` returns the wrong shape, or `f` is not finite at `x0`. An exception
+        raised by `f` or `fprime` itself (say ``math.log`` of a negative iterate) propagates
+        unchanged; an overflow or a non-finite value is reported as divergence, not raised.
 
     See Also
     --------
@@ -275,7 +274,8 @@ def bisection(f: Callable, a: float, b: float, *, tol: float = 1e-12,
 
     See Also
     --------
-    scipy.optimize.bisect, scipy.optimize.brentq : the same bracket, and a faster hybrid.
+    scipy.optimize.bisect : the same method.
+    scipy.optimize.brentq : a faster hybrid with the same guarantee.
     newton_raphson : quadratic convergence, without the guarantee.
 
     Notes

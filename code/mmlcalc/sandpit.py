@@ -67,6 +67,8 @@ class Dimple:
         :math:`d`, how deep it is (a negative depth makes a mound).
     width : float
         :math:`w > 0`, its standard deviation: the dent's radius is about :math:`2w`.
+
+    Book: section 2.5.
     """
 
     centre: tuple[float, float]
@@ -95,6 +97,8 @@ class Probe:
         :math:`h(x)`, the height of the floor there (the deepest point has the smallest).
     gradient : (float, float)
         :math:`\\nabla h(x)`, the slope: it points uphill, so :math:`-\\nabla h` is downhill.
+
+    Book: section 2.5.
     """
 
     x: tuple[float, float]
@@ -127,6 +131,8 @@ class LocalMinimum:
     n_starts : int
         How many of the descents started on a grid over the pit ended here: a rough size of
         its basin.
+
+    Book: section 2.5.
     """
 
     x: tuple[float, float]
@@ -632,6 +638,8 @@ class ProbeLog:
         rejected (the step was too long). The start counts as taken.
     converged : bool
         Whether the slope fell below the tolerance before the probes ran out.
+
+    Book: section 2.5.
     """
 
     probes: tuple[Probe, ...]

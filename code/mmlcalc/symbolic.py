@@ -57,6 +57,8 @@ def to_numpy(expr, variables: Sequence[sp.Symbol] | sp.Symbol):
     >>> f = to_numpy(x**2 * y, (x, y))
     >>> f(np.array([[1.0, 2.0], [3.0, 1.0]]))
     array([2., 9.])
+
+    Book: sections 1.5 and 2.1.
     """
     if not isinstance(expr, sp.Basic | sp.MatrixBase):
         raise TypeError(f"`expr` must be a sympy expression, got {type(expr).__name__}")
@@ -487,6 +489,8 @@ class Drill:
         The rules it needs, from :func:`rules_used`.
     x : sympy.Symbol
         The variable.
+
+    Book: section 1.6.
     """
 
     f: sp.Expr

@@ -66,6 +66,8 @@ def use_book_style() -> None:
     >>> use_book_style()
     >>> plt.rcParams["axes.spines.top"]
     False
+
+    Book: section 1.1.
     """
     mpl.rcParams.update(_STYLE)
 
@@ -86,6 +88,8 @@ def book_style():
     >>> fig.get_facecolor()
     (1.0, 1.0, 1.0, 1.0)
     >>> plt.close(fig)
+
+    Book: section 1.1.
     """
     previous = {key: mpl.rcParams[key] for key in _STYLE}
     mpl.rcParams.update(_STYLE)
@@ -106,6 +110,8 @@ def figure(nrows: int = 1, ncols: int = 1, **kwargs):
     >>> len(fig.axes)
     2
     >>> plt.close(fig)
+
+    Book: section 1.1.
     """
     use_book_style()
     return plt.subplots(nrows, ncols, **kwargs)

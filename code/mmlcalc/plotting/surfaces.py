@@ -51,6 +51,8 @@ def as_3d(ax):
     >>> left.name, right.name
     ('3d', 'rectilinear')
     >>> plt.close(fig)
+
+    Book: section 2.1.
     """
     fig = ax.get_figure()
     spec = ax.get_subplotspec()
