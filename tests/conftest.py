@@ -44,23 +44,33 @@ def built_site() -> Path:
     return ROOT / "_build" / "html"
 
 
-@pytest.fixture(scope="module")
-def baseline_copy(tmp_path_factory, built_site) -> Path:
-    """A copy of the book, built once successfully, to copy again and break in tests.
+@pytest.fixture(scope="session")
+def _book_paths(tmp_path_factory, built_site) -> tuple[Path, Path]:
+    """A copy of the book built once at a fixed path, and a snapshot of it (sources + _build).
 
     It starts from the real book's execution cache, so only pages that a test changes run.
     """
-    root = copy_book(ROOT, tmp_path_factory.mktemp("baseline"), with_build=False)
-    shutil.copytree(ROOT / "_build" / ".jupyter_cache", root / "_build" / ".jupyter_cache")
-    result = run_build(root)
+    base = tmp_path_factory.mktemp("book-under-test")
+    work, snapshot = base / "book", base / "snapshot"
+    copy_book(ROOT, work, with_build=False)
+    shutil.copytree(ROOT / "_build" / ".jupyter_cache", work / "_build" / ".jupyter_cache")
+    result = run_build(work)
     assert result.returncode == 0, result.stdout + result.stderr
-    return root
+    shutil.copytree(work, snapshot, symlinks=True)
+    return work, snapshot
 
 
 @pytest.fixture
-def book_copy(baseline_copy, tmp_path) -> Path:
-    """A fresh copy of the successfully built baseline book, with its build folder."""
-    return copy_book(baseline_copy, tmp_path / "book-copy", with_build=True)
+def book_copy(_book_paths) -> Path:
+    """The successfully built book, restored from the snapshot at the same path for each test.
+
+    Same path, same file times: Sphinx's saved environment stays valid, so a test's build
+    re-reads only the page the test changed (a new path would make Sphinx re-read them all).
+    """
+    work, snapshot = _book_paths
+    shutil.rmtree(work)
+    shutil.copytree(snapshot, work, symlinks=True)
+    return work
 
 
 @pytest.fixture
