@@ -9,6 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run and machine: what passes here passes in
+# CI, and a failure is reproducible. (Each test still sets its own number of examples.)
+settings.register_profile("book", derandomize=True, deadline=None, print_blob=True)
+settings.load_profile("book")
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK_FILES = ("conf.py", "_toc.yml", "book", "tools")
