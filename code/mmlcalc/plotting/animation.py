@@ -113,7 +113,8 @@ def animate(fig, draw: Callable, frames: Iterable, *, alt: str, labels: Iterable
     r"""Draw `fig` once per frame and return the frames with a slider and a play button.
 
     For each item :math:`a_k` of `frames`, ``draw(a_k)`` changes the figure (set the data of
-    lines, add artists, change titles...) and the figure is saved as frame :math:`k`.
+    lines, add artists, change titles...) and the figure is saved as frame :math:`k`. The
+    layout of the first frame is kept for all (so the axes do not jump between frames), and
     `fig` is closed at the end, so a notebook shows the animation, not the last frame again.
 
     Parameters
@@ -198,9 +199,13 @@ def animate(fig, draw: Callable, frames: Iterable, *, alt: str, labels: Iterable
         raise ValueError(f"`colors` must be an integer from 2 to 256, got {colors!r}")
     images = []
     try:
-        for item in frames:
+        for k, item in enumerate(frames):
             draw(item)
             images.append(_png(fig, dpi, int(colors)))
+            if k == 0 and fig.get_layout_engine() is not None:
+                # keep the first frame's layout: the axes stay put from frame to frame (no
+                # jitter as tick labels change), and each frame is drawn once, not twice
+                fig.set_layout_engine("none")
     finally:
         plt.close(fig)
     sizes = {size for _, size in images}
