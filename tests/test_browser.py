@@ -379,6 +379,25 @@ def test_reveal_and_new_pit_change_the_game(browser, site_url):
     visit.close()
 
 
+def test_a_tap_probes_on_a_phone(browser, site_url):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, has_touch=True,
+                                  is_mobile=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{site_url}/{SANDPIT_PAGE}", wait_until="load")
+    game = Game(page, "sandpit-easy")
+    box = game.canvas.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 375       # the pit fits the screen
+    page.touchscreen.tap(box["x"] + box["width"] / 4, box["y"] + box["height"] / 4)
+    assert game.state("probes") == "1"
+    x, y, depth, _ = game.last()
+    assert (x, y) == pytest.approx((-1.5, 1.5), abs=2 * game.pixel_size())
+    assert depth == pytest.approx(game.landscape().depth([x, y]), abs=1e-9)
+    assert not errors
+    context.close()
+
+
 def test_the_game_plays_with_the_keyboard(browser, site_url):
     visit, game = _open_game(browser, site_url)
     page = visit.page
