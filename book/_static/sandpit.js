@@ -265,9 +265,11 @@
       }
       this.root.querySelector("[data-action='reveal']").addEventListener("click", () => {
         this.revealed = !this.revealed;
+        const others = this.pit.minima.length - 1;
         this.say(this.revealed
           ? "The whole pit is shown: darker is deeper, the star marks the deepest point and "
-            + "circles the other pits."
+            + "the dashed circle around it the winning distance"
+            + (others ? `; circles mark the ${others} other pit${others > 1 ? "s" : ""}.` : ".")
           : "The pit is hidden again.");
         this.sync();
         this.draw();
