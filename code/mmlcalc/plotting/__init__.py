@@ -67,6 +67,9 @@ from .fitting import (
     plot_train_test,
 )
 
+# -- interactive figures: frames with a slider and a play button --
+from .animation import Animation, animate
+
 __all__ = [
     "COLORS",
     "book_style",
@@ -112,4 +115,7 @@ __all__ = [
     "plot_intervals",
     "plot_residuals",
     "plot_train_test",
+    # -- interactive figures --
+    "Animation",
+    "animate",
 ]
