@@ -46,6 +46,11 @@ def sphinx_command(srcdir: Path, builddir: Path, jobs: str, verbose: bool) -> li
 def run_filtered(command: list[str]) -> int:
     """Run `command`, passing its output through (less noise and colour); return its code."""
     env = dict(os.environ, PYTHONUNBUFFERED="1")
+    # Notebooks already run in parallel, one kernel per core; a BLAS that also spawns a thread
+    # per core oversubscribes the machine (the hard sandpit page ran 3-4x slower). A reader
+    # may still set these to something else.
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(variable, "1")
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                           env=env, cwd=ROOT) as process:
         assert process.stdout is not None

@@ -20,7 +20,8 @@ Modules, one idea each (the chapter that teaches it in brackets):
   non-linear least squares (6).
 - :mod:`mmlcalc.stationary`: stationary points and the second-derivative test (2).
 - :mod:`mmlcalc.sandpit`: landscapes with a known deepest point, probed for height and slope (2).
-- :mod:`mmlcalc.plotting`: the book's figures and their house style.
+- :mod:`mmlcalc.sandpit_game`: the sandpit as a game played in the browser, no kernel (2, 5).
+- :mod:`mmlcalc.plotting`: the book's figures, their house style, and slider figures.
 """
 
 from . import plotting, symbolic

@@ -106,8 +106,8 @@ def game_data(seeds, *, level: str = "easy", goal: float = 0.2, rates=(0.1, 0.3,
 
     See Also
     --------
-    game_html : the HTML that plays this data.
-    json.dumps : the data is plain lists, dicts, floats and strings.
+    game_html : the HTML that plays this data (plain lists, dicts, floats and strings, as
+        ``json.dumps`` needs).
 
     Notes
     -----
@@ -300,7 +300,8 @@ def auto_step(landscape: Landscape, x, *, method: str = "gradient", lr: float = 
 
     See Also
     --------
-    mmlcalc.gradient_descent, mmlcalc.newton_minimize : the same steps, without the walls.
+    mmlcalc.gradient_descent : the same gradient step, without the walls.
+    mmlcalc.newton_minimize : the same Newton step, without the walls.
 
     Notes
     -----

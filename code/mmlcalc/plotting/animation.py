@@ -50,6 +50,8 @@ class Animation:
         The frame shown first (and without JavaScript).
     size : (int, int)
         Width and height of the frames in pixels.
+
+    Book: sections 4.2, 5.1 and 5.3.
     """
 
     frames: tuple[str, ...]
