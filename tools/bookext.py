@@ -289,6 +289,8 @@ def _write_notebooks(app: Sphinx, exc: Exception | None) -> None:
     cache = get_cache(app.config.nb_execution_cache_path)
     for docname, path in _executed_notebooks(app):
         target = Path(app.outdir) / NOTEBOOKS / f"{docname}.ipynb"
+        if target.exists() and target.stat().st_mtime >= path.stat().st_mtime:
+            continue  # the page was not read again, so its notebook has not changed
         target.parent.mkdir(parents=True, exist_ok=True)
         notebook = nbformat.read(path, as_version=4)
         try:  # the outputs live in the execution cache
