@@ -50,10 +50,10 @@ def test_rise_over_run_known_values():
 
 def test_default_steps():
     eps = np.finfo(float).eps
-    assert mml.default_step(0.0, "forward") == pytest.approx(math.sqrt(eps))
-    assert mml.default_step(0.0, "central") == pytest.approx(eps ** (1 / 3))
-    assert mml.default_step(100.0, "central") == pytest.approx(100 * eps ** (1 / 3))
-    assert mml.default_step(5.0, "complex") == 1e-20
+    assert mml.default_step(0.0, method="forward") == pytest.approx(math.sqrt(eps))
+    assert mml.default_step(0.0, method="central") == pytest.approx(eps ** (1 / 3))
+    assert mml.default_step(100.0, method="central") == pytest.approx(100 * eps ** (1 / 3))
+    assert mml.default_step(5.0, method="complex") == 1e-20
 
 
 def test_differentiate_samples_is_exact_for_parabolas_even_unevenly_spaced():

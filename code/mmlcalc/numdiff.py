@@ -21,7 +21,7 @@ from ._validation import (
 )
 
 __all__ = ["DERIVATIVE_METHODS", "ErrorCurve", "default_step", "derivative",
-           "differentiate_samples", "error_curve", "gradient", "hessian", "jacobian",
+           "coordinate_steps", "differentiate_samples", "error_curve", "gradient", "hessian", "jacobian",
            "observed_order", "rise_over_run"]
 
 #: The finite-difference schemes :func:`derivative` knows, with their order of accuracy.
@@ -82,7 +82,7 @@ def rise_over_run(f: Callable, a, b):
     return slope.item() if slope.ndim == 0 else slope
 
 
-def default_step(x, method: str = "central"):
+def default_step(x, *, method: str = "central"):
     r"""The step :func:`derivative` uses when none is given.
 
     .. math::
@@ -98,7 +98,7 @@ def default_step(x, method: str = "central"):
     x : float or array_like
         Where the derivative will be taken.
     method : {"central", "forward", "backward", "complex"}
-        The difference scheme.
+        The difference scheme. Keyword-only.
 
     Returns
     -------
@@ -116,7 +116,7 @@ def default_step(x, method: str = "central"):
     Examples
     --------
     >>> from mmlcalc import default_step
-    >>> print(f"{default_step(1.0, 'forward'):.2e}")
+    >>> print(f"{default_step(1.0, method='forward'):.2e}")
     1.49e-08
     """
     check_choice(method, "method", DERIVATIVE_METHODS)
@@ -194,7 +194,7 @@ def derivative(f: Callable, x, *, h=None, method: str = "central"):
     check_callable(f, "f")
     check_choice(method, "method", DERIVATIVE_METHODS)
     x = as_real_array(x, "x")
-    h = default_step(x, method) if h is None else check_positive(h, "h")
+    h = default_step(x, method=method) if h is None else check_positive(h, "h")
 
     if method == "complex":
         values = f(x + 1j * h)
@@ -490,28 +490,94 @@ def _points(x) -> np.ndarray:
     return x
 
 
-def _steps(x: np.ndarray, h, method: str) -> np.ndarray:
-    """Per-point step, shaped (..., 1) so it broadcasts along the coordinate axis."""
+def coordinate_steps(x, h=None, *, method: str = "central") -> np.ndarray:
+    r"""One finite-difference step per coordinate, each scaled to its own coordinate.
+
+    .. math::
+
+        h_i = \varepsilon^{1/(p+1)} \max(1, |x_i|), \qquad
+        p = 1 \text{ (forward)}, \quad 2 \text{ (central)}, \quad 3 \text{ (hessian)},
+
+    the step of :func:`default_step` for each coordinate on its own (the complex step is
+    :math:`10^{-20}` for every coordinate). Every internal finite difference of the package
+    (gradients, Jacobians, Hessians, fits, gradient checks) takes its steps from here.
+
+    Parameters
+    ----------
+    x : array_like, shape (n,) or (..., n)
+        The point, or a stack of points (the last axis holds the coordinates).
+    h : float or array_like of shape (n,), optional
+        A step to use instead: one positive number for every coordinate, or one per
+        coordinate.
+    method : {"central", "forward", "complex", "hessian"}
+        The scheme the steps are for. Keyword-only.
+
+    Returns
+    -------
+    ndarray, shape of `x`
+        The step for every coordinate of every point.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If `x` is not a point of real numbers, or `h` is not positive or has the wrong shape.
+
+    See Also
+    --------
+    default_step : the same rule for one variable.
+    scipy.optimize.approx_fprime : uses :math:`\sqrt{\varepsilon}\max(1, |x_i|)` per
+        coordinate for forward differences.
+
+    Notes
+    -----
+    A step scaled to the *largest* coordinate is far too long for a small one: at
+    :math:`x = (239, 5.5 \times 10^{-4})` it would step the second coordinate past zero. One
+    step per coordinate keeps the truncation error of each partial derivative at
+    :math:`O(h_i^p)`. Book: section 1.3 (the step), section 2.3 (partial derivatives).
+
+    Examples
+    --------
+    >>> from mmlcalc.numdiff import coordinate_steps
+    >>> [f"{step:.2e}" for step in coordinate_steps([239.0, 5.5e-4])]
+    ['1.45e-03', '6.06e-06']
+    """
+    x = _points(x)
+    check_choice(method, "method", _VECTOR_METHODS + ("hessian",))
     if h is not None:
-        return np.full(x.shape[:-1] + (1,), check_positive(h, "h"))
-    scale = np.max(np.abs(x), axis=-1, keepdims=True)
-    return np.asarray(default_step(scale, method)).reshape(x.shape[:-1] + (1,))
+        h = as_real_array(h, "h")
+        if h.ndim > 1 or (h.ndim == 1 and h.shape != x.shape[-1:]):
+            raise ValueError(f"`h` must be a number or one step per coordinate, shape "
+                             f"{x.shape[-1:]}, got shape {h.shape}")
+        if np.any(h <= 0):
+            raise ValueError(f"`h` must be positive, got {h.tolist()}")
+        return np.broadcast_to(h, x.shape).astype(float)
+    if method == "complex":
+        return np.full(x.shape, 1e-20)
+    order = {"forward": 1, "central": 2, "hessian": 3}[method]
+    return _EPS ** (1.0 / (order + 1)) * np.maximum(1.0, np.abs(x))
 
 
 def _call(f: Callable, x: np.ndarray, name: str = "f") -> np.ndarray:
     return check_finite_output(f(x), name, x)
 
 
+def _nudge(x: np.ndarray, h: np.ndarray, j: int, scale=1.0) -> np.ndarray:
+    """`x` with coordinate `j` of every point moved by ``scale * h[..., j]``."""
+    moved = np.array(x, dtype=np.result_type(x, scale))
+    moved[..., j] = moved[..., j] + scale * h[..., j]
+    return moved
+
+
 def jacobian(f: Callable, x, *, h=None, method: str = "central"):
     r"""Estimate the Jacobian matrix of :math:`f:\mathbb{R}^n \to \mathbb{R}^m` at `x`.
 
     Column :math:`j` is the derivative along the :math:`j`-th coordinate direction
-    :math:`e_j`, here by the central difference:
+    :math:`e_j`, here by the central difference with a step :math:`h_j` of its own:
 
     .. math::
 
         J_{ij} = \frac{\partial f_i}{\partial x_j}
-               \approx \frac{f_i(x + h e_j) - f_i(x - h e_j)}{2h}
+               \approx \frac{f_i(x + h_j e_j) - f_i(x - h_j e_j)}{2h_j}
 
     Parameters
     ----------
@@ -520,8 +586,9 @@ def jacobian(f: Callable, x, *, h=None, method: str = "central"):
         evaluate many points at once, `f` must map shape ``(..., n)`` to ``(..., m)``.
     x : array_like, shape (n,) or (..., n)
         The point, or a stack of points (the last axis holds the coordinates).
-    h : float, optional
-        Step, positive. Default: :func:`default_step` scaled by the largest coordinate.
+    h : float or array_like of shape (n,), optional
+        Step, positive: one for every coordinate, or one per coordinate. Default:
+        :func:`coordinate_steps`, each coordinate's own :func:`default_step`.
     method : {"central", "forward", "complex"}
         Difference scheme, as in :func:`derivative`. Keyword-only.
 
@@ -533,17 +600,20 @@ def jacobian(f: Callable, x, *, h=None, method: str = "central"):
     Raises
     ------
     TypeError, ValueError
-        As :func:`derivative`; also if `x` is a scalar.
+        As :func:`derivative`; also if `x` is a scalar or `h` has the wrong shape.
 
     See Also
     --------
     gradient : the Jacobian of a scalar function, as a flat array.
     sympy.Matrix.jacobian : the exact symbolic Jacobian.
+    scipy.optimize.approx_fprime : forward differences, one step per coordinate.
 
     Notes
     -----
     Costs :math:`2n` evaluations of `f` (central), :math:`n + 1` (forward) or :math:`n`
-    (complex). Errors as :func:`derivative`. Book: section 2.4, *Jacobian matrices*.
+    (complex). Error :math:`O(h_j^2)` in column :math:`j` (central, complex) or
+    :math:`O(h_j)` (forward), plus round-off as :func:`derivative`. Book: section 2.4,
+    *Jacobian matrices*.
 
     Examples
     --------
@@ -558,32 +628,23 @@ def jacobian(f: Callable, x, *, h=None, method: str = "central"):
     check_callable(f, "f")
     check_choice(method, "method", _VECTOR_METHODS)
     x = _points(x)
-    h = _steps(x, h, method)
-    n = x.shape[-1]
-    step = h[..., 0]  # one step per point, shape (...)
-
-    def per_step(difference):
-        """Divide by the step, broadcasting over the output axis of a vector-valued f."""
-        difference = np.asarray(difference)
-        scale = step if difference.ndim == step.ndim else step[..., np.newaxis]
-        return difference / scale
-
-    columns = []
+    h = coordinate_steps(x, h, method=method)
     base = _call(f, x) if method == "forward" else None
-    for j in range(n):
-        e = np.zeros(n)
-        e[j] = 1.0
+    columns = []
+    for j in range(x.shape[-1]):
         if method == "central":
-            column = per_step(_call(f, x + h * e) - _call(f, x - h * e)) / 2
+            difference = (_call(f, _nudge(x, h, j)) - _call(f, _nudge(x, h, j, -1.0))) / 2
         elif method == "forward":
-            column = per_step(_call(f, x + h * e) - base)
+            difference = _call(f, _nudge(x, h, j)) - base
         else:
-            values = f(x + 1j * h * e)
+            values = f(_nudge(x, h, j, 1j))
             if not np.iscomplexobj(values):
                 raise TypeError("`f` must keep the imaginary part of complex input for "
                                 "method='complex'")
-            column = per_step(check_finite_output(values, "f", x).imag)
-        columns.append(np.asarray(column, dtype=float))
+            difference = check_finite_output(values, "f", x).imag
+        difference = np.asarray(difference, dtype=float)
+        step = h[..., j] if difference.ndim == x.ndim - 1 else h[..., j, np.newaxis]
+        columns.append(difference / step)
     stacked = np.stack(columns, axis=-1)  # (..., n) for scalar f, (..., m, n) otherwise
     if stacked.ndim == x.ndim:            # scalar-valued f: one row
         stacked = stacked[..., np.newaxis, :]
@@ -597,7 +658,7 @@ def gradient(f: Callable, x, *, h=None, method: str = "central"):
 
         \nabla f(x) = \left[\frac{\partial f}{\partial x_1}, \dots,
         \frac{\partial f}{\partial x_n}\right], \qquad
-        \frac{\partial f}{\partial x_j} \approx \frac{f(x + h e_j) - f(x - h e_j)}{2h}
+        \frac{\partial f}{\partial x_j} \approx \frac{f(x + h_j e_j) - f(x - h_j e_j)}{2h_j}
 
     Parameters
     ----------
@@ -606,8 +667,9 @@ def gradient(f: Callable, x, *, h=None, method: str = "central"):
         to shape ``(...)``.
     x : array_like, shape (n,) or (..., n)
         The point, or a stack of points.
-    h : float, optional
-        Step, positive. Default: :func:`default_step` scaled by the largest coordinate.
+    h : float or array_like of shape (n,), optional
+        Step, positive: one for every coordinate, or one per coordinate. Default:
+        :func:`coordinate_steps`, each coordinate scaled to its own size.
     method : {"central", "forward", "complex"}
         Difference scheme. Keyword-only.
 
@@ -629,8 +691,8 @@ def gradient(f: Callable, x, *, h=None, method: str = "central"):
 
     Notes
     -----
-    Error :math:`O(h^2)` (central, complex) or :math:`O(h)` (forward). Book: section 2.3,
-    *The gradient and its geometry*.
+    Error :math:`O(h_j^2)` in entry :math:`j` (central, complex) or :math:`O(h_j)`
+    (forward). Book: section 2.3, *The gradient and its geometry*.
 
     Examples
     --------
@@ -652,14 +714,14 @@ def gradient(f: Callable, x, *, h=None, method: str = "central"):
 def hessian(f: Callable, x, *, h=None):
     r"""Estimate the Hessian matrix of second partial derivatives of a scalar function.
 
+    With a step :math:`h_i` for each coordinate,
+
     .. math::
 
-        H_{ij} = \frac{\partial^2 f}{\partial x_i \partial x_j} \approx
-        \frac{f(x + he_i + he_j) - f(x + he_i - he_j) - f(x - he_i + he_j)
-              + f(x - he_i - he_j)}{4h^2}
-
-    which on the diagonal (:math:`i = j`) is the second difference
-    :math:`\bigl(f(x + 2he_i) - 2f(x) + f(x - 2he_i)\bigr) / 4h^2`.
+        H_{ij} \approx
+        \frac{f(x + h_ie_i + h_je_j) - f(x + h_ie_i - h_je_j) - f(x - h_ie_i + h_je_j)
+              + f(x - h_ie_i - h_je_j)}{4h_ih_j}, \qquad
+        H_{ii} \approx \frac{f(x + h_ie_i) - 2f(x) + f(x - h_ie_i)}{h_i^2}.
 
     Parameters
     ----------
@@ -667,9 +729,11 @@ def hessian(f: Callable, x, *, h=None):
         Scalar function, as for :func:`gradient`.
     x : array_like, shape (n,) or (..., n)
         The point, or a stack of points.
-    h : float, optional
-        Step, positive. Default :math:`\varepsilon^{1/4} \max(1, |x|_\infty)`, which balances
-        the :math:`O(h^2)` truncation error against round-off of order :math:`\varepsilon/h^2`.
+    h : float or array_like of shape (n,), optional
+        Step, positive: one for every coordinate, or one per coordinate. Default
+        :math:`h_i = \varepsilon^{1/4} \max(1, |x_i|)` (:func:`coordinate_steps` with
+        ``method="hessian"``), which balances the :math:`O(h^2)` truncation error against
+        round-off of order :math:`\varepsilon/h^2`.
 
     Returns
     -------
@@ -687,8 +751,8 @@ def hessian(f: Callable, x, *, h=None):
 
     Notes
     -----
-    Error :math:`O(h^2)`; costs :math:`4 \cdot n(n+1)/2` evaluations of `f`. Book: section 2.6,
-    *The Hessian*, and the sandpit of section 2.5.
+    Error :math:`O(h_i^2 + h_j^2)` in entry :math:`(i, j)`; costs :math:`2n(n-1) + 2n + 1`
+    evaluations of `f`. Book: section 2.6, *The Hessian*, and the sandpit of section 2.5.
 
     Examples
     --------
@@ -701,20 +765,17 @@ def hessian(f: Callable, x, *, h=None):
     """
     check_callable(f, "f")
     x = _points(x)
-    if h is None:
-        h = np.finfo(float).eps ** 0.25 * np.maximum(1.0, np.max(np.abs(x), axis=-1))
-        h = np.asarray(h)[..., np.newaxis]
-    else:
-        h = np.full(x.shape[:-1] + (1,), check_positive(h, "h"))
+    h = coordinate_steps(x, h, method="hessian")
     n = x.shape[-1]
-    eye = np.eye(n)
+    centre = _call(f, x)
+    if np.ndim(centre) != x.ndim - 1:
+        raise ValueError("`f` must return a single number per point")
     H = np.empty(x.shape + (n,))
     for i in range(n):
-        for j in range(i, n):
-            di, dj = h * eye[i], h * eye[j]
-            value = (_call(f, x + di + dj) - _call(f, x + di - dj)
-                     - _call(f, x - di + dj) + _call(f, x - di - dj)) / (4 * h[..., 0] ** 2)
-            if np.ndim(value) != x.ndim - 1:
-                raise ValueError("`f` must return a single number per point")
-            H[..., i, j] = H[..., j, i] = value
+        H[..., i, i] = (_call(f, _nudge(x, h, i)) - 2 * centre
+                        + _call(f, _nudge(x, h, i, -1.0))) / h[..., i] ** 2
+        for j in range(i + 1, n):
+            value = sum(si * sj * _call(f, _nudge(_nudge(x, h, i, si), h, j, sj))
+                        for si in (1.0, -1.0) for sj in (1.0, -1.0))
+            H[..., i, j] = H[..., j, i] = value / (4 * h[..., i] * h[..., j])
     return H
