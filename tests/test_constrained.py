@@ -70,9 +70,9 @@ def test_lagrange_system():
 
 def test_classify_degenerate_and_unknown():
     # f = y on x^2 + y^2 = 1 ... and f = x^4 + y^2 on the line y = 0 is flat to second order
-    assert mml.classify_constrained(x**4 + y**2, y, (x, y), (0, 0), 0) == "degenerate"
+    assert mml.classify_constrained(x**4 + y**2, y, (x, y), (0, 0), lam=0) == "degenerate"
     b = sp.Symbol("b", real=True)  # sign unknown
-    assert mml.classify_constrained(b * x**2, y, (x, y), (0, 0), 0) == "unknown"
+    assert mml.classify_constrained(b * x**2, y, (x, y), (0, 0), lam=0) == "unknown"
 
 
 def test_numeric_method_finds_every_symbolic_point():
@@ -188,6 +188,6 @@ def test_bad_input_names_the_argument():
     with pytest.raises(ValueError, match=r"`starts` must have shape \(k, 2\)"):
         mml.solve_lagrange(x * y, x + y - 1, (x, y), method="numeric", starts=np.zeros((3, 3)))
     with pytest.raises(ValueError, match="`point` must have 2 entries"):
-        mml.classify_constrained(x * y, x + y - 1, (x, y), (1,), 0)
+        mml.classify_constrained(x * y, x + y - 1, (x, y), (1,), lam=0)
     with pytest.raises(ValueError, match="the gradient of `g` vanishes"):
-        mml.classify_constrained(x * y, x**2 + y**2, (x, y), (0, 0), 0)
+        mml.classify_constrained(x * y, x**2 + y**2, (x, y), (0, 0), lam=0)

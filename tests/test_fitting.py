@@ -79,7 +79,7 @@ def test_linear_fit_weighted_closed_form():
     w = 1 / sigma**2
     S, Sx, Sy, Sxx, Sxy = w.sum(), w @ x, w @ y, w @ x**2, w @ (x * y)
     delta = S * Sxx - Sx**2
-    fit = mml.linear_fit(x, y, sigma)
+    fit = mml.linear_fit(x, y, sigma=sigma)
     assert fit.slope == pytest.approx((S * Sxy - Sx * Sy) / delta, rel=1e-12)
     assert fit.intercept == pytest.approx((Sxx * Sy - Sx * Sxy) / delta, rel=1e-12)
     np.testing.assert_allclose(fit.covariance, np.array([[S, -Sx], [-Sx, Sxx]]) / delta,
@@ -108,7 +108,7 @@ def test_every_method_recovers_exact_parameters_of_exact_data(method):
     t = np.linspace(0.0, 4.0, 9)
     decay = lambda t, A, k: A * np.exp(-k * t)  # noqa: E731
     fit = mml.fit_least_squares(decay, t, decay(t, 3.0, 0.7), [2.5, 0.5], method=method,
-                                tol=1e-7)
+                                xtol=1e-7)
     np.testing.assert_allclose(fit.params, [3.0, 0.7], rtol=1e-6)
     assert fit.converged, fit.message
     assert fit.path.shape == (fit.n_iter + 1, 2) and fit.chi2_path.shape == (fit.n_iter + 1,)
@@ -119,7 +119,7 @@ def test_every_method_recovers_exact_parameters_of_exact_data(method):
 def test_gauss_newton_and_lm_converge_in_far_fewer_steps_than_steepest(peak_data):
     x, y, sigma = peak_data
     steps = {method: mml.fit_least_squares(peak, x, y, [3.0, 5.0, 1.5, 0.0], sigma=sigma,
-                                           method=method, tol=1e-6).n_iter
+                                           method=method, xtol=1e-6).n_iter
              for method in mml.FIT_METHODS}
     assert steps["gauss-newton"] <= 10 and steps["lm"] <= 15
     assert steps["steepest"] > 10 * steps["lm"]
@@ -156,9 +156,10 @@ def test_result_is_frozen():
 
 def test_analytic_and_finite_difference_jacobians_agree(peak_data):
     x, y, sigma = peak_data
-    fd = mml.fit_least_squares(peak, x, y, [3.0, 5.0, 1.5, 0.0], sigma=sigma, tol=1e-10)
+    fd = mml.fit_least_squares(peak, x, y, [3.0, 5.0, 1.5, 0.0], sigma=sigma, xtol=1e-10,
+                               ftol=1e-14)
     exact = mml.fit_least_squares(peak, x, y, [3.0, 5.0, 1.5, 0.0], sigma=sigma,
-                                  jac=peak_jac, tol=1e-10)
+                                  jac=peak_jac, xtol=1e-10, ftol=1e-14)
     np.testing.assert_allclose(fd.params, exact.params, rtol=1e-8)
     np.testing.assert_allclose(fd.covariance, exact.covariance, rtol=1e-6,
                                atol=1e-9 * np.abs(exact.covariance).max())
@@ -172,7 +173,7 @@ def test_linear_fit_matches_polyfit_lstsq_and_linregress():
     x = np.linspace(0.0, 10.0, 25)
     sigma = rng.uniform(0.2, 1.0, x.size)
     y = 1.3 * x - 4.0 + rng.normal(0.0, sigma)
-    fit = mml.linear_fit(x, y, sigma)
+    fit = mml.linear_fit(x, y, sigma=sigma)
     coef, cov = np.polyfit(x, y, 1, w=1 / sigma, cov="unscaled")
     np.testing.assert_allclose(fit.params, coef, rtol=1e-10)
     np.testing.assert_allclose(fit.covariance, cov, rtol=1e-8)
@@ -193,7 +194,7 @@ def test_linear_fit_covariance_is_curve_fit_absolute_sigma():
     y = -0.8 * x + 2.0 + rng.normal(0.0, sigma)
     popt, pcov = curve_fit(line, x, y, [0.0, 0.0], sigma=sigma, absolute_sigma=True,
                            jac=line_jac)
-    fit = mml.linear_fit(x, y, sigma)
+    fit = mml.linear_fit(x, y, sigma=sigma)
     np.testing.assert_allclose(fit.params, popt, rtol=1e-8)
     np.testing.assert_allclose(fit.covariance, pcov, rtol=1e-8)
 
@@ -212,7 +213,7 @@ def test_linear_least_squares_matches_lstsq_and_polyfit():
 def test_fit_matches_curve_fit_and_least_squares(peak_data, method):
     x, y, sigma = peak_data
     p0 = [3.0, 5.0, 1.5, 0.0]
-    fit = mml.fit_least_squares(peak, x, y, p0, sigma=sigma, method=method, tol=1e-12)
+    fit = mml.fit_least_squares(peak, x, y, p0, sigma=sigma, method=method, xtol=1e-12, ftol=1e-14)
     popt, pcov = curve_fit(peak, x, y, p0, sigma=sigma, absolute_sigma=True, jac=peak_jac,
                            xtol=1e-14, ftol=1e-14, gtol=1e-14)
     np.testing.assert_allclose(fit.params, popt, rtol=1e-8)
@@ -226,14 +227,15 @@ def test_fit_matches_curve_fit_and_least_squares(peak_data, method):
 
 def test_steepest_descent_matches_curve_fit_to_1e_6(saturation_data):
     s, v, sigma = saturation_data
-    fit = mml.fit_least_squares(saturation, s, v, [1.0, 2.0], sigma=sigma, method="steepest")
+    fit = mml.fit_least_squares(saturation, s, v, [1.0, 2.0], sigma=sigma, method="steepest",
+                                ftol=1e-13)
     popt, _ = curve_fit(saturation, s, v, [1.0, 2.0], sigma=sigma, xtol=1e-14, ftol=1e-14)
     np.testing.assert_allclose(fit.params, popt, rtol=1e-6)
 
 
 def test_without_sigma_the_covariance_is_scaled_like_curve_fit(saturation_data):
     s, v, _ = saturation_data
-    fit = mml.fit_least_squares(saturation, s, v, [1.0, 2.0], tol=1e-12)
+    fit = mml.fit_least_squares(saturation, s, v, [1.0, 2.0], xtol=1e-12, ftol=1e-14)
     popt, pcov = curve_fit(saturation, s, v, [1.0, 2.0], xtol=1e-14, ftol=1e-14)
     np.testing.assert_allclose(fit.params, popt, rtol=1e-8)
     np.testing.assert_allclose(fit.covariance, pcov, rtol=1e-5)
@@ -249,7 +251,7 @@ coefficient = st.floats(min_value=-5.0, max_value=5.0, allow_nan=False)
 @given(m=coefficient, c=coefficient, n=st.integers(min_value=3, max_value=12))
 def test_exact_line_gives_exact_parameters_and_zero_chi_squared(m, c, n):
     x = np.linspace(-2.0, 3.0, n)
-    fit = mml.linear_fit(x, m * x + c, 0.1)
+    fit = mml.linear_fit(x, m * x + c, sigma=0.1)
     assert fit.slope == pytest.approx(m, abs=1e-10)
     assert fit.intercept == pytest.approx(c, abs=1e-10)
     assert fit.chi2 == pytest.approx(0.0, abs=1e-16)
@@ -260,7 +262,7 @@ def test_exact_line_gives_exact_parameters_and_zero_chi_squared(m, c, n):
 def test_exact_nonlinear_data_gives_exact_parameters(A, k):
     t = np.linspace(0.0, 4.0, 12)
     decay = lambda t, A, k: A * np.exp(-k * t)  # noqa: E731
-    fit = mml.fit_least_squares(decay, t, decay(t, A, k), [1.0, 1.0], tol=1e-12)
+    fit = mml.fit_least_squares(decay, t, decay(t, A, k), [1.0, 1.0], xtol=1e-12, ftol=1e-14)
     assert fit.converged
     np.testing.assert_allclose(fit.params, [A, k], rtol=1e-8)
     assert fit.chi2 < 1e-20
@@ -278,7 +280,7 @@ def test_scaling_sigma_by_k_scales_chi_squared_by_one_over_k_squared(scale, seed
     scaled = mml.chi_squared(line, x, y, params, sigma=scale * sigma)
     assert scaled == pytest.approx(base / scale**2, rel=1e-12)
     # and it leaves the best fit unchanged while scaling the covariance by k^2
-    a, b = mml.linear_fit(x, y, sigma), mml.linear_fit(x, y, scale * sigma)
+    a, b = mml.linear_fit(x, y, sigma=sigma), mml.linear_fit(x, y, sigma=scale * sigma)
     np.testing.assert_allclose(b.params, a.params, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(b.covariance, scale**2 * a.covariance, rtol=1e-9)
 
@@ -290,7 +292,7 @@ def test_covariance_is_symmetric_positive_definite(seed, n):
     x = np.sort(rng.uniform(0.0, 5.0, n))
     sigma = rng.uniform(0.1, 1.0, n)
     y = saturation(x + 0.1, 2.0, 0.7) + rng.normal(0.0, sigma)
-    for cov in (mml.linear_fit(x, y, sigma).covariance,
+    for cov in (mml.linear_fit(x, y, sigma=sigma).covariance,
                 mml.fit_least_squares(line, x, y, [0.0, 0.0], sigma=sigma).covariance):
         np.testing.assert_allclose(cov, cov.T, rtol=1e-12, atol=0)
         assert np.all(np.linalg.eigvalsh(cov) > 0)
@@ -325,7 +327,7 @@ def test_model_and_jac_must_be_callable():
 ])
 def test_bad_sigma(sigma, error, match):
     with pytest.raises(error, match=match):
-        mml.linear_fit(MML_X, MML_Y, sigma)
+        mml.linear_fit(MML_X, MML_Y, sigma=sigma)
     with pytest.raises(error, match=match):
         mml.fit_least_squares(line, MML_X, MML_Y, [1.0, 0.0], sigma=sigma)
 
@@ -359,7 +361,9 @@ def test_bad_model_output():
 
 @pytest.mark.parametrize("kwargs, error, match", [
     ({"method": "newton"}, ValueError, "`method` must be one of 'steepest', 'gauss-newton'"),
-    ({"tol": 0.0}, ValueError, "`tol` must be positive"),
+    ({"xtol": 0.0}, ValueError, "`xtol` must be positive"),
+    ({"ftol": -1.0}, ValueError, "`ftol` must be positive"),
+    ({"gtol": "small"}, TypeError, "`gtol` must be a real number"),
     ({"max_iter": 0}, ValueError, "`max_iter` must be at least 1"),
     ({"max_iter": 2.5}, TypeError, "`max_iter` must be an integer"),
     ({"lr": -1.0, "method": "steepest"}, ValueError, "`lr` must be positive"),

@@ -50,7 +50,7 @@ def test_single_neuron_gradient_by_hand():
 
 
 def test_forward_pass_is_the_layer_formula():
-    net = mml.init_network([3, 4, 2], activations=["tanh", "sigmoid"], seed=5)
+    net = mml.init_network([3, 4, 2], activations=["tanh", "sigmoid"], rng=5)
     x = np.array([0.2, -1.0, 0.5])
     W1, W2 = net.weights
     b1, b2 = net.biases
@@ -62,7 +62,7 @@ def test_forward_pass_is_the_layer_formula():
 
 
 def test_a_batch_is_its_rows_and_the_cost_is_their_mean():
-    net = mml.init_network([2, 3, 1], activations=["tanh", "identity"], seed=2)
+    net = mml.init_network([2, 3, 1], activations=["tanh", "identity"], rng=2)
     x, y = _data(2, 1, 5, seed=0)
     together = mml.forward(net, x).output
     np.testing.assert_allclose(together, [net(row) for row in x], rtol=1e-14)
@@ -71,9 +71,9 @@ def test_a_batch_is_its_rows_and_the_cost_is_their_mean():
 
 
 def test_init_network_is_seeded_and_shaped():
-    a = mml.init_network([3, 5, 2], seed=11)
-    b = mml.init_network([3, 5, 2], seed=11)
-    c = mml.init_network([3, 5, 2], seed=12)
+    a = mml.init_network([3, 5, 2], rng=11)
+    b = mml.init_network([3, 5, 2], rng=11)
+    c = mml.init_network([3, 5, 2], rng=12)
     assert [W.shape for W in a.weights] == [(5, 3), (2, 5)]
     assert [v.shape for v in a.biases] == [(5,), (2,)]
     assert a.n_parameters == 5 * 3 + 5 + 2 * 5 + 2
@@ -83,7 +83,7 @@ def test_init_network_is_seeded_and_shaped():
 
 
 def test_parameters_round_trip():
-    net = mml.init_network([2, 3, 2, 1], seed=0)
+    net = mml.init_network([2, 3, 2, 1], rng=0)
     theta = net.parameters()
     assert theta.shape == (net.n_parameters,)
     again = net.with_parameters(theta)
@@ -93,7 +93,7 @@ def test_parameters_round_trip():
 
 
 def test_network_is_immutable():
-    net = mml.init_network([1, 2, 1], seed=0)
+    net = mml.init_network([1, 2, 1], rng=0)
     with pytest.raises(ValueError, match="read-only"):
         net.weights[0][0, 0] = 5.0
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -104,7 +104,7 @@ def test_training_fits_a_line_and_lowers_the_cost_tenfold_on_a_curve():
     rng = np.random.default_rng(0)
     x = np.sort(rng.uniform(-2, 2, 40))[:, None]
     y = np.sin(2 * x) + 0.05 * rng.normal(size=x.shape)
-    net = mml.init_network([1, 8, 1], activations=["tanh", "identity"], seed=1)
+    net = mml.init_network([1, 8, 1], activations=["tanh", "identity"], rng=1)
     result = mml.train(net, x, y, lr=0.1, n_steps=1500)
     assert not result.diverged and result.history.shape == (1501,)
     assert result.history[0] / result.history[-1] > 10
@@ -120,7 +120,7 @@ def test_training_fits_a_line_and_lowers_the_cost_tenfold_on_a_curve():
 
 def test_too_large_a_learning_rate_is_reported_not_raised():
     x = np.linspace(-1, 1, 10)[:, None]
-    net = mml.init_network([1, 1], activations="identity", seed=0)
+    net = mml.init_network([1, 1], activations="identity", rng=0)
     result = mml.train(net, x, 50 * x, lr=1e3, n_steps=500)
     assert result.diverged
     assert np.all(np.isfinite(result.history)) and np.all(np.diff(result.history) > 0)
@@ -145,7 +145,7 @@ def _sympy_cost(sizes, activations, x, y):
 
 def test_backward_matches_sympy_on_a_tiny_network():
     sizes, activations = (2, 2, 1), ("sigmoid", "tanh")
-    net = mml.init_network(sizes, activations=activations, seed=4)
+    net = mml.init_network(sizes, activations=activations, rng=4)
     x, y = np.array([0.8, -0.4]), np.array([0.3])
     C, symbols = _sympy_cost(sizes, activations, x, y)
     values = dict(zip(symbols, net.parameters(), strict=True))
@@ -165,7 +165,7 @@ def test_sigmoid_derivative_identity_with_sympy():
 
 
 def test_backward_matches_scipy_approx_fprime():
-    net = mml.init_network([3, 4, 2], activations=["sigmoid", "identity"], seed=8)
+    net = mml.init_network([3, 4, 2], activations=["sigmoid", "identity"], rng=8)
     x, y = _data(3, 2, 6, seed=1)
     reference = approx_fprime(net.parameters(),
                               lambda theta: mml.cost(net.with_parameters(theta), x, y),
@@ -185,7 +185,7 @@ smooth = st.sampled_from(["sigmoid", "tanh", "identity"])
        n_examples=st.integers(1, 4))
 def test_backward_equals_the_complex_step_and_central_differences(sizes, data, seed, n_examples):
     activations = data.draw(st.lists(smooth, min_size=len(sizes) - 1, max_size=len(sizes) - 1))
-    net = mml.init_network(sizes, activations=activations, seed=seed)
+    net = mml.init_network(sizes, activations=activations, rng=seed)
     x, y = _data(sizes[0], sizes[-1], n_examples, seed)
     exact = mml.gradient_check(net, x, y, method="complex")
     # Backpropagation sums terms of the size of the largest gradient component, so its
@@ -199,7 +199,7 @@ def test_backward_equals_the_complex_step_and_central_differences(sizes, data, s
 @settings(max_examples=30, deadline=None)
 @given(sizes=architectures, seed=st.integers(0, 2**16), n_examples=st.integers(1, 5))
 def test_a_small_step_against_the_gradient_never_raises_the_cost(sizes, seed, n_examples):
-    net = mml.init_network(sizes, activations="tanh", seed=seed)
+    net = mml.init_network(sizes, activations="tanh", rng=seed)
     x, y = _data(sizes[0], sizes[-1], n_examples, seed + 1)
     before = mml.cost(net, x, y)
     after = mml.cost(mml.train_step(net, x, y, lr=1e-4), x, y)
@@ -209,7 +209,7 @@ def test_a_small_step_against_the_gradient_never_raises_the_cost(sizes, seed, n_
 @settings(max_examples=20, deadline=None)
 @given(seed=st.integers(0, 2**16), n_examples=st.integers(2, 6))
 def test_batch_gradient_is_the_mean_of_example_gradients(seed, n_examples):
-    net = mml.init_network([2, 3, 2], activations=["tanh", "sigmoid"], seed=seed)
+    net = mml.init_network([2, 3, 2], activations=["tanh", "sigmoid"], rng=seed)
     x, y = _data(2, 2, n_examples, seed)
     batch = mml.backward(net, mml.forward(net, x), y).flat()
     each = [mml.backward(net, mml.forward(net, xk), yk).flat()
@@ -220,7 +220,7 @@ def test_batch_gradient_is_the_mean_of_example_gradients(seed, n_examples):
 @settings(max_examples=20, deadline=None)
 @given(seed=st.integers(0, 2**16))
 def test_relu_networks_agree_with_central_differences_away_from_kinks(seed):
-    net = mml.init_network([2, 5, 1], activations=["relu", "identity"], seed=seed)
+    net = mml.init_network([2, 5, 1], activations=["relu", "identity"], rng=seed)
     x, y = _data(2, 1, 3, seed)
     z = mml.forward(net, x).z[0]
     assume(np.min(np.abs(z)) > 1e-3)  # a nudge of 6e-6 could cross a kink: not a fair test
@@ -263,13 +263,22 @@ def test_init_network_rejects_bad_sizes(sizes, error, message):
         mml.init_network(sizes)
 
 
-def test_init_network_rejects_a_bad_seed():
-    with pytest.raises(TypeError, match="`seed` must be an integer, got 1.5"):
-        mml.init_network([1, 1], seed=1.5)
+def test_init_network_rejects_a_bad_rng():
+    with pytest.raises(TypeError, match="`rng` must be a numpy.random.Generator, an integer "
+                                        "seed or None, got float 1.5"):
+        mml.init_network([1, 1], rng=1.5)
+    with pytest.raises(ValueError, match="`rng` must be a non-negative seed, got -1"):
+        mml.init_network([1, 1], rng=-1)
+
+
+def test_init_network_takes_a_generator_or_a_seed():
+    by_seed = mml.init_network([2, 3, 1], rng=5)
+    by_generator = mml.init_network([2, 3, 1], rng=np.random.default_rng(5))
+    np.testing.assert_array_equal(by_seed.parameters(), by_generator.parameters())
 
 
 def test_inputs_and_targets_must_fit_the_network():
-    net = mml.init_network([2, 3, 1], seed=0)
+    net = mml.init_network([2, 3, 1], rng=0)
     with pytest.raises(ValueError, match=r"`x` must have shape \(2,\) or \(N, 2\)"):
         mml.forward(net, [1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match=r"`y` must have the shape of the network's output"):
@@ -281,8 +290,8 @@ def test_inputs_and_targets_must_fit_the_network():
 
 
 def test_backward_needs_the_forward_pass_of_the_same_network():
-    net = mml.init_network([2, 3, 1], seed=0)
-    other = mml.init_network([2, 3, 3, 1], seed=0)
+    net = mml.init_network([2, 3, 1], rng=0)
+    other = mml.init_network([2, 3, 3, 1], rng=0)
     with pytest.raises(TypeError, match="`passes` must be the ForwardPass"):
         mml.backward(net, [1.0], [1.0])
     with pytest.raises(ValueError, match="`passes` must come from forward"):
@@ -290,7 +299,7 @@ def test_backward_needs_the_forward_pass_of_the_same_network():
 
 
 def test_training_arguments_are_checked():
-    net = mml.init_network([1, 1], seed=0)
+    net = mml.init_network([1, 1], rng=0)
     with pytest.raises(ValueError, match="`lr` must be positive and finite, got 0"):
         mml.train_step(net, [1.0], [1.0], lr=0)
     with pytest.raises(ValueError, match="`n_steps` must be at least 1, got 0"):
@@ -300,7 +309,7 @@ def test_training_arguments_are_checked():
 
 
 def test_gradient_check_arguments_are_checked():
-    net = mml.init_network([1, 2, 1], activations=["relu", "identity"], seed=0)
+    net = mml.init_network([1, 2, 1], activations=["relu", "identity"], rng=0)
     with pytest.raises(ValueError, match="`method`='complex' needs smooth activations"):
         mml.gradient_check(net, [1.0], [1.0], method="complex")
     with pytest.raises(ValueError, match="`method` must be one of"):

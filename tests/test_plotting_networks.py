@@ -57,7 +57,7 @@ def test_computation_graph_puts_inputs_left_of_what_they_feed():
 
 
 def test_network_diagram_draws_every_weight_coloured_by_sign():
-    net = mml.init_network([3, 4, 2], seed=0)
+    net = mml.init_network([3, 4, 2], rng=0)
     fig, ax = figure()
     plot_network(ax, net)
     lines = ax.get_lines()

@@ -22,162 +22,66 @@ Modules, one idea each (the chapter that teaches it in brackets):
 - :mod:`mmlcalc.sandpit`: landscapes with a known deepest point, probed for height and slope (2).
 - :mod:`mmlcalc.sandpit_game`: the sandpit as a game played in the browser, no kernel (2, 5).
 - :mod:`mmlcalc.plotting`: the book's figures, their house style, and slider figures.
+
+``import mmlcalc`` is cheap: every name below is imported from its module on first use
+(PEP 562), so matplotlib, scipy and sympy load only when a function that needs them does.
 """
 
-from . import plotting, symbolic
+from importlib import import_module
+from importlib.metadata import PackageNotFoundError, version
 
-# -- chapter 1: what is calculus? --
-from .numdiff import (
-    DERIVATIVE_METHODS,
-    ErrorCurve,
-    default_step,
-    derivative,
-    differentiate_samples,
-    error_curve,
-    observed_order,
-    rise_over_run,
-)
+try:
+    __version__ = version("mmlcalc")
+except PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0+unknown"
 
-# -- chapter 2: multivariate calculus --
-from .numdiff import gradient, hessian, jacobian
-from .sandpit import Dimple, Landscape, descend_by_probing, make_sandpit
-from .stationary import classify_stationary_point
+#: Where each public name lives, grouped by the chapter that teaches it.
+_NAMES = {
+    # -- chapter 1: what is calculus? --
+    "numdiff": ["DERIVATIVE_METHODS", "ErrorCurve", "coordinate_steps", "default_step",
+                "derivative", "differentiate_samples", "error_curve", "observed_order",
+                "rise_over_run",
+                # -- chapter 2: multivariate calculus --
+                "gradient", "hessian", "jacobian"],
+    "sandpit": ["Dimple", "Landscape", "descend_by_probing", "make_sandpit"],
+    "stationary": ["classify_stationary_point"],
+    # -- chapter 3: the multivariate chain rule and neural networks --
+    "network": ["ACTIVATIONS", "Activation", "ForwardPass", "GradientCheck", "Gradients",
+                "Network", "TrainingResult", "backward", "cost", "forward", "gradient_check",
+                "init_network", "sigmoid", "squared_error", "train", "train_step"],
+    # -- chapter 4: Taylor series and linearisation --
+    "taylor": ["TaylorPolynomial", "multivariate_taylor", "newton_step", "quadratic_model",
+               "radius_of_convergence", "remainder_bound", "taylor_coefficients",
+               "taylor_polynomial"],
+    # -- chapter 5: introduction to optimisation --
+    "_iteration": ["CONVERGED", "REASONS", "IterationResult"],
+    "constrained": ["CONSTRAINED_KINDS", "ConstrainedPoint", "classify_constrained",
+                    "lagrange_system", "solve_lagrange"],
+    "descent": ["gradient_descent", "hybrid_minimize", "newton_minimize"],
+    "roots": ["bisection", "convergence_order", "newton_basins", "newton_raphson"],
+    # -- chapter 6: regression --
+    "fitting": ["FIT_METHODS", "FitResult", "LinearFit", "chi_squared", "fit_least_squares",
+                "linear_fit", "linear_least_squares", "residuals"],
+}
+_MODULES = ["constrained", "descent", "fitting", "graph", "network", "numdiff", "plotting",
+            "roots", "sandpit", "sandpit_game", "stationary", "symbolic", "taylor"]
+_HOME = {name: module for module, names in _NAMES.items() for name in names}
 
-# -- chapter 3: the multivariate chain rule and neural networks --
-from . import graph
-from .network import (
-    ACTIVATIONS,
-    Activation,
-    ForwardPass,
-    GradientCheck,
-    Gradients,
-    Network,
-    TrainingResult,
-    backward,
-    cost,
-    forward,
-    gradient_check,
-    init_network,
-    sigmoid,
-    squared_error,
-    train,
-    train_step,
-)
+__all__ = ["constrained", "descent", "fitting", "graph", "plotting", "roots", "symbolic"]
+__all__ += [name for names in _NAMES.values() for name in names]
 
-# -- chapter 4: Taylor series and linearisation --
-from .taylor import (
-    TaylorPolynomial,
-    multivariate_taylor,
-    newton_step,
-    quadratic_model,
-    radius_of_convergence,
-    remainder_bound,
-    taylor_coefficients,
-    taylor_polynomial,
-)
 
-# -- chapter 5: introduction to optimisation --
-from . import constrained, descent, roots
-from ._iteration import REASONS, IterationResult
-from .constrained import (
-    CONSTRAINED_KINDS,
-    ConstrainedPoint,
-    classify_constrained,
-    lagrange_system,
-    solve_lagrange,
-)
-from .descent import gradient_descent, hybrid_minimize, newton_minimize
-from .roots import bisection, convergence_order, newton_basins, newton_raphson
+def __getattr__(name: str):
+    """Import a public name's module the first time the name is used (PEP 562)."""
+    if name in _MODULES:
+        value = import_module(f".{name}", __name__)
+    elif name in _HOME:
+        value = getattr(import_module(f".{_HOME[name]}", __name__), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # later uses are plain attribute look-ups
+    return value
 
-# -- chapter 6: regression --
-from . import fitting
-from .fitting import (
-    FIT_METHODS,
-    FitResult,
-    LinearFit,
-    chi_squared,
-    fit_least_squares,
-    linear_fit,
-    linear_least_squares,
-    residuals,
-)
 
-__version__ = "0.1.0"
-
-__all__ = [
-    "plotting",
-    "symbolic",
-    # -- chapter 1 --
-    "DERIVATIVE_METHODS",
-    "ErrorCurve",
-    "default_step",
-    "derivative",
-    "differentiate_samples",
-    "error_curve",
-    "observed_order",
-    "rise_over_run",
-    # -- chapter 2 --
-    "gradient",
-    "hessian",
-    "jacobian",
-    "Dimple",
-    "Landscape",
-    "descend_by_probing",
-    "make_sandpit",
-    "classify_stationary_point",
-    # -- chapter 3 --
-    "graph",
-    "ACTIVATIONS",
-    "Activation",
-    "ForwardPass",
-    "GradientCheck",
-    "Gradients",
-    "Network",
-    "TrainingResult",
-    "backward",
-    "cost",
-    "forward",
-    "gradient_check",
-    "init_network",
-    "sigmoid",
-    "squared_error",
-    "train",
-    "train_step",
-    # -- chapter 4 --
-    "TaylorPolynomial",
-    "multivariate_taylor",
-    "newton_step",
-    "quadratic_model",
-    "radius_of_convergence",
-    "remainder_bound",
-    "taylor_coefficients",
-    "taylor_polynomial",
-    # -- chapter 5 --
-    "CONSTRAINED_KINDS",
-    "REASONS",
-    "ConstrainedPoint",
-    "IterationResult",
-    "bisection",
-    "classify_constrained",
-    "constrained",
-    "convergence_order",
-    "descent",
-    "gradient_descent",
-    "hybrid_minimize",
-    "lagrange_system",
-    "newton_basins",
-    "newton_minimize",
-    "newton_raphson",
-    "roots",
-    "solve_lagrange",
-    # -- chapter 6 --
-    "fitting",
-    "FIT_METHODS",
-    "FitResult",
-    "LinearFit",
-    "chi_squared",
-    "fit_least_squares",
-    "linear_fit",
-    "linear_least_squares",
-    "residuals",
-]
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

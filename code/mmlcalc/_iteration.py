@@ -1,29 +1,44 @@
-r"""The result of an iterative method, shared by :mod:`mmlcalc.roots` and :mod:`mmlcalc.descent`.
+r"""What every iterative method of :mod:`mmlcalc` shares: its result, its Newton step and its
+line search.
 
 An iterative method can fail in several honest ways: the derivative vanishes, the iterates
 cycle, they run off to infinity, or the iteration budget runs out. None of these is an error in
 the caller's code, so none raises: the result says what happened, and the book shows it.
+
+The tolerances mean one thing each, everywhere (as in scipy): ``xtol`` bounds the step,
+``ftol`` the change of the objective, ``gtol`` the gradient. A result that says ``converged``
+names the one that held in ``reason``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["REASONS", "IterationResult"]
+__all__ = ["CONVERGED", "REASONS", "IterationResult", "backtrack", "newton_step"]
+
+#: The reasons that mean success: which stopping test held.
+CONVERGED = {
+    "xtol": "the step (relative to the size of each coordinate) fell below xtol",
+    "ftol": "the objective stopped falling: its relative change fell below ftol "
+            "(or f(x) = 0 exactly, for a root)",
+    "gtol": "the gradient (its norm, or for a fit its scaled size) fell below gtol",
+}
 
 #: Why an iteration stopped: each ``reason`` a result can carry, with what it means.
 REASONS = {
-    "converged": "the stopping test was met",
+    **CONVERGED,
     "zero derivative": "the derivative (or Jacobian, or Hessian) was singular: no step exists",
     "cycle": "an iterate came back to an earlier one, so the iteration would repeat forever",
     "diverged": "the iterates left every bounded region or produced non-finite values",
-    "max_iter": "the iteration budget ran out before the stopping test was met",
+    "stalled": "no step lowered the objective any further (the limit of floating point)",
+    "max_iter": "the iteration budget ran out before a stopping test was met",
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class IterationResult:
     r"""What an iterative solver returns: where it stopped, whether that is a solution, and why.
 
@@ -33,20 +48,23 @@ class IterationResult:
         The last iterate: a float for a scalar problem, shape ``(n,)`` for a problem in
         :math:`\mathbb{R}^n`.
     converged : bool
-        True if the stopping test was met; False for every kind of failure.
+        True if a stopping test was met (`reason` is ``"xtol"``, ``"ftol"`` or ``"gtol"``);
+        False for every kind of failure.
     n_iter : int
         The number of steps taken (``len(history) - 1``).
     history : ndarray
         Every iterate from the start :math:`x_0` to the last, shape ``(n_iter + 1,)`` or
         ``(n_iter + 1, n)``.
     reason : str
-        One of the keys of :data:`REASONS`: ``"converged"``, ``"zero derivative"``,
-        ``"cycle"``, ``"diverged"`` or ``"max_iter"``.
+        One of the keys of :data:`REASONS`: ``"xtol"``, ``"ftol"``, ``"gtol"`` (converged),
+        ``"zero derivative"``, ``"cycle"``, ``"diverged"``, ``"stalled"`` or ``"max_iter"``.
     message : str
         A sentence for people, with the numbers that explain the outcome.
     kinds : tuple of str
         For methods that choose between steps (the hybrid of section 5.4), the kind of each
         step taken, e.g. ``("newton", "gradient", ...)``; empty otherwise.
+
+    Book: sections 5.1 to 5.5, 6.4 and 6.5.
     """
 
     x: float | np.ndarray
@@ -60,5 +78,95 @@ class IterationResult:
     def __post_init__(self):
         if self.reason not in REASONS:
             raise ValueError(f"`reason` must be one of {sorted(REASONS)}, got {self.reason!r}")
-        if self.converged != (self.reason == "converged"):
-            raise ValueError("`converged` must be True exactly when `reason` is 'converged'")
+        if self.converged != (self.reason in CONVERGED):
+            raise ValueError("`converged` must be True exactly when `reason` is one of "
+                             f"{sorted(CONVERGED)}, got reason {self.reason!r}")
+
+
+def result(history, reason: str, message: str, *, scalar: bool = False, kinds=()):
+    """An :class:`IterationResult` from the list of iterates, start first."""
+    history = np.array(history, dtype=float)
+    x = float(history[-1]) if scalar else history[-1].copy()
+    return IterationResult(x=x, converged=reason in CONVERGED, n_iter=len(history) - 1,
+                           history=history, reason=reason, message=message, kinds=tuple(kinds))
+
+
+#: A matrix whose condition number reaches this counts as singular (see :func:`newton_step`).
+_SINGULAR = 1e12
+
+
+def newton_step(g, H):
+    r"""The Newton step :math:`\delta` that solves :math:`H \delta = -g`, or None if there is none.
+
+    The one rule for "singular" in the package: no step exists when :math:`H` is not finite,
+    or its condition number is at least :math:`10^{12}` (exactly singular, or so close that
+    fewer than four digits of the step would be right), or the solution is not finite. (The
+    sandpit game's script applies the same test to its 2 x 2 Hessians.)
+
+    Parameters
+    ----------
+    g : float or ndarray, shape (n,) or (..., n)
+        The value (root finding) or gradient (minimisation).
+    H : float or ndarray, shape (n, n) or (..., n, n)
+        The derivative (scalar problem), Jacobian or Hessian.
+
+    Returns
+    -------
+    float or ndarray or None
+        The step, shaped like `g`; None if `H` (any of a stack) is singular.
+    """
+    g, H = np.asarray(g, dtype=float), np.asarray(H, dtype=float)
+    if not np.all(np.isfinite(H)):
+        return None
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if H.ndim == 0:
+            if H == 0:
+                return None
+            return _finite(float(-g / H))
+        if np.any(np.linalg.cond(H) >= _SINGULAR):
+            return None
+        return _finite(-np.linalg.solve(H, g[..., np.newaxis])[..., 0])
+
+
+def _finite(step):
+    return step if np.all(np.isfinite(step)) else None
+
+
+def backtrack(phi: Callable, f0: float, slope: float, rate: float, *, max_tries: int = 60,
+              c: float = 1e-4):
+    r"""Armijo backtracking: halve the rate until the objective falls enough.
+
+    Accept the first rate :math:`\eta` with
+
+    .. math:: \varphi(\eta) \le \varphi(0) - c\,\eta\,s, \qquad s = \lVert \nabla f \rVert^2
+
+    (for a step along :math:`-\nabla f`), trying :math:`\eta, \eta/2, \eta/4, \dots`.
+
+    Parameters
+    ----------
+    phi : callable
+        ``phi(rate)`` returns ``(value, extra)``: the objective after a step of that rate
+        (``inf`` if it is not finite) and anything the caller wants back for the accepted
+        step (residuals, a probe).
+    f0 : float
+        The objective where the step starts.
+    slope : float
+        The decrease rate :math:`s > 0` along the direction (:math:`\lVert g \rVert^2`).
+    rate : float
+        The first rate to try.
+    max_tries : int
+        The most rates to try.
+    c : float
+        Armijo's constant.
+
+    Returns
+    -------
+    tuple or None
+        ``(rate, value, extra)`` for the accepted rate, or None if no rate was accepted.
+    """
+    for _ in range(max_tries):
+        value, extra = phi(rate)
+        if value < f0 and value <= f0 - c * rate * slope:
+            return rate, value, extra
+        rate /= 2
+    return None

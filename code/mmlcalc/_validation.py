@@ -93,3 +93,18 @@ def check_nonnegative_int(value: Any, name: str) -> int:
     if value < 0:
         raise ValueError(f"`{name}` must be at least 0, got {_show(value)}")
     return int(value)
+
+
+# --- added for issue 19: one vocabulary for randomness -----------------------------------------
+
+def as_generator(rng: Any, name: str = "rng") -> np.random.Generator:
+    """`rng` as a ``numpy.random.Generator``: a Generator as it is, a seed (int >= 0 or None)
+    through ``numpy.random.default_rng`` (SPEC 7)."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is not None and (isinstance(rng, bool) or not isinstance(rng, Integral)):
+        raise TypeError(f"`{name}` must be a numpy.random.Generator, an integer seed or None, "
+                        f"got {type(rng).__name__} {_show(rng)}")
+    if rng is not None and rng < 0:
+        raise ValueError(f"`{name}` must be a non-negative seed, got {_show(rng)}")
+    return np.random.default_rng(rng)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ._validation import as_real_array, check_choice, check_positive_int
+from ._validation import as_generator, as_real_array, check_choice, check_positive_int
 from .roots import newton_raphson
 from .symbolic import to_numpy
 
@@ -146,7 +146,7 @@ def _sign(value) -> str | None:
     return "+" if number > 1e-9 else "-" if number < -1e-9 else "0"
 
 
-def classify_constrained(f, g, variables, point, lam) -> str:
+def classify_constrained(f, g, variables, point, *, lam) -> str:
     r"""Say whether a stationary point is a maximum, minimum or saddle of `f` along `g = 0`.
 
     The second-order test uses the Hessian of the Lagrangian
@@ -167,7 +167,7 @@ def classify_constrained(f, g, variables, point, lam) -> str:
     point : sequence
         The stationary point (numbers or sympy expressions), one entry per variable.
     lam : number or sympy.Expr
-        Its multiplier.
+        Its multiplier. Keyword-only.
 
     Returns
     -------
@@ -198,7 +198,7 @@ def classify_constrained(f, g, variables, point, lam) -> str:
     >>> import sympy as sp
     >>> from mmlcalc.constrained import classify_constrained
     >>> x, y = sp.symbols("x y", real=True)
-    >>> classify_constrained(x + y, x**2 + y**2 - 2, (x, y), (1, 1), sp.Rational(1, 2))
+    >>> classify_constrained(x + y, x**2 + y**2 - 2, (x, y), (1, 1), lam=sp.Rational(1, 2))
     'maximum'
     """
     f = _expression(f, "f")
@@ -259,7 +259,7 @@ def _sort_key(point: ConstrainedPoint):
 
 
 def solve_lagrange(f, g, variables, *, method: str = "symbolic", starts=None,
-                   n_starts: int = 50, seed: int = 0, tol: float = 1e-12,
+                   n_starts: int = 50, rng=0, xtol: float = 1e-12,
                    max_iter: int = 50) -> list[ConstrainedPoint]:
     r"""Find every stationary point of `f` on the constraint :math:`g = 0`, and classify it.
 
@@ -279,10 +279,12 @@ def solve_lagrange(f, g, variables, *, method: str = "symbolic", starts=None,
     starts : array_like, shape (k, n), optional
         Numeric method: the starts for :math:`x`; the start for :math:`\lambda` is the least
         squares solution of :math:`\nabla f = \lambda \nabla g` there. Default: `n_starts`
-        points drawn from a standard normal distribution scaled by 2, seeded with `seed`.
-    n_starts, seed : int
-        Numeric method: how many default starts, and their seed.
-    tol, max_iter : float, int
+        points drawn from a standard normal distribution scaled by 2, drawn with `rng`.
+    n_starts : int
+        Numeric method: how many default starts.
+    rng : numpy.random.Generator or int, optional
+        Numeric method: the generator of the default starts, or its seed (default 0).
+    xtol, max_iter : float, int
         Numeric method: passed to :func:`~mmlcalc.newton_raphson`.
 
     Returns
@@ -340,7 +342,7 @@ def solve_lagrange(f, g, variables, *, method: str = "symbolic", starts=None,
                 continue
             x, lam_value = tuple(values[:-1]), values[-1]
             value = sp.simplify(f.subs(dict(zip(variables, x, strict=True))))
-            kind = classify_constrained(f, g, variables, x, lam_value)
+            kind = classify_constrained(f, g, variables, x, lam=lam_value)
             points.append(ConstrainedPoint(x=x, lam=lam_value, value=value, kind=kind))
         return sorted(points, key=_sort_key)
 
@@ -352,7 +354,7 @@ def solve_lagrange(f, g, variables, *, method: str = "symbolic", starts=None,
     n = len(variables)
     n_starts = check_positive_int(n_starts, "n_starts")
     if starts is None:
-        starts = 2.0 * np.random.default_rng(seed).standard_normal((n_starts, n))
+        starts = 2.0 * as_generator(rng).standard_normal((n_starts, n))
     starts = as_real_array(starts, "starts", ndim=2)
     if starts.shape[1] != n:
         raise ValueError(f"`starts` must have shape (k, {n}), got {starts.shape}")
@@ -368,7 +370,7 @@ def solve_lagrange(f, g, variables, *, method: str = "symbolic", starts=None,
     for x0 in starts:
         a, b = grad_f(x0), grad_g(x0)
         lam0 = float(a @ b / (b @ b)) if b @ b > 0 else 0.0
-        result = newton_raphson(system, np.append(x0, lam0), fprime=jac, tol=tol,
+        result = newton_raphson(system, np.append(x0, lam0), fprime=jac, xtol=xtol,
                                 max_iter=max_iter)
         if not result.converged or np.max(np.abs(system(result.x))) > 1e-8:
             continue
@@ -380,7 +382,7 @@ def solve_lagrange(f, g, variables, *, method: str = "symbolic", starts=None,
     for z in found:
         z = np.where(np.abs(z) < 1e-14 * (1 + np.max(np.abs(z))), 0.0, z)  # round-off to 0
         x = tuple(float(c) + 0.0 for c in z[:n])
-        kind = classify_constrained(f, g, variables, x, float(z[n]))
+        kind = classify_constrained(f, g, variables, x, lam=float(z[n]))
         points.append(ConstrainedPoint(x=x, lam=float(z[n]) + 0.0,
                                        value=float(f_num(np.array(x))) + 0.0, kind=kind))
     return sorted(points, key=_sort_key)

@@ -15,7 +15,7 @@ from numbers import Real
 
 import numpy as np
 
-from ._iteration import IterationResult
+from ._iteration import IterationResult, newton_step, result
 from ._validation import (
     _show,
     as_real_array,
@@ -71,18 +71,11 @@ def _call(fun: Callable, *args):
             return np.nan
 
 
-def _result(history, reason, message, kinds=()):
-    history = np.array(history, dtype=float)
-    return IterationResult(x=history[-1].copy(), converged=reason == "converged",
-                           n_iter=len(history) - 1, history=history, reason=reason,
-                           message=message, kinds=tuple(kinds))
-
-
 def _too_far(x: np.ndarray, x_limit: float) -> bool:
     return not np.all(np.isfinite(x)) or float(np.linalg.norm(x)) > x_limit
 
 
-def gradient_descent(grad: Callable, x0, *, lr, max_iter: int = 10_000, tol: float = 1e-8,
+def gradient_descent(grad: Callable, x0, *, lr, max_iter: int = 10_000, gtol: float = 1e-8,
                      momentum: float = 0.0, batch_size: int | None = None,
                      n_samples: int | None = None, rng=None,
                      x_limit: float = 1e12) -> IterationResult:
@@ -112,8 +105,9 @@ def gradient_descent(grad: Callable, x0, *, lr, max_iter: int = 10_000, tol: flo
         ``k = 0, 1, ...``. Keyword-only, like every option.
     max_iter : int
         The most steps (in stochastic mode, mini-batch steps).
-    tol : float
-        Stop, converged, when :math:`\|\nabla f(x_k)\| \le` `tol` (Euclidean norm). In
+    gtol : float
+        Stop, converged (``reason="gtol"``), when :math:`\|\nabla f(x_k)\| \le` `gtol`
+        (Euclidean norm). In
         stochastic mode the full gradient is checked at the end of every pass over the data
         (every epoch).
     momentum : float
@@ -133,14 +127,14 @@ def gradient_descent(grad: Callable, x0, *, lr, max_iter: int = 10_000, tol: flo
     -------
     IterationResult
         ``x``, ``converged``, ``n_iter``, ``history`` (shape ``(n_iter + 1, n)``, the start
-        first), ``reason`` (``"converged"``, ``"diverged"`` or ``"max_iter"``) and ``message``.
+        first), ``reason`` (``"gtol"``, ``"diverged"`` or ``"max_iter"``) and ``message``.
 
     Raises
     ------
     TypeError
         If `grad` is not callable or an argument has the wrong type.
     ValueError
-        If `lr`, `tol` or `x_limit` is not positive, `momentum` is outside [0, 1), `max_iter`,
+        If `lr`, `gtol` or `x_limit` is not positive, `momentum` is outside [0, 1), `max_iter`,
         `batch_size` or `n_samples` is not a positive integer, `batch_size` is given without
         `n_samples`, `grad` returns the wrong shape, or `grad` is not finite at `x0`.
 
@@ -174,7 +168,7 @@ def gradient_descent(grad: Callable, x0, *, lr, max_iter: int = 10_000, tol: flo
     check_callable(grad, "grad")
     rate = _learning_rate(lr)
     max_iter = check_positive_int(max_iter, "max_iter")
-    tol = check_positive(tol, "tol")
+    gtol = check_positive(gtol, "gtol")
     x_limit = check_positive(x_limit, "x_limit")
     if isinstance(momentum, bool) or not isinstance(momentum, Real):
         raise TypeError(f"`momentum` must be a real number, got {_show(momentum)}")
@@ -202,13 +196,13 @@ def gradient_descent(grad: Callable, x0, *, lr, max_iter: int = 10_000, tol: flo
     history, v, k = [x], np.zeros_like(x), 0
 
     def stopped(reason, message):
-        return _result(history, reason, message)
+        return result(history, reason, message)
 
     while True:
         # g is the full gradient at x: test it (every step, or every epoch when stochastic)
         norm = float(np.linalg.norm(g))
-        if norm <= tol:
-            return stopped("converged", f"|grad f| = {norm:.2g} <= tol = {tol:g} after {k} steps")
+        if norm <= gtol:
+            return stopped("gtol", f"|grad f| = {norm:.2g} <= gtol = {gtol:g} after {k} steps")
         if k == max_iter:
             return stopped("max_iter", f"no convergence in max_iter = {max_iter} steps; "
                            f"|grad f| = {norm:.3g} at the last iterate")
@@ -259,22 +253,12 @@ def _hessian_at(grad: Callable, hess: Callable | None, x: np.ndarray):
     return H if np.all(np.isfinite(H)) else None
 
 
-def _newton_step(H, g):
-    """Solve :math:`H p = -g`; None if the Hessian is singular."""
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        try:
-            p = -np.linalg.solve(H, g)
-        except np.linalg.LinAlgError:
-            return None
-    return p if np.all(np.isfinite(p)) else None
-
-
-def _minimise(grad, x0, hess, *, tol, max_iter, x_limit, choose):
+def _minimise(grad, x0, hess, *, gtol, max_iter, x_limit, choose):
     """The loop shared by Newton and the hybrid: `choose(g, H)` returns (step, kind)."""
     check_callable(grad, "grad")
     if hess is not None:
         check_callable(hess, "hess")
-    tol = check_positive(tol, "tol")
+    gtol = check_positive(gtol, "gtol")
     max_iter = check_positive_int(max_iter, "max_iter")
     x_limit = check_positive(x_limit, "x_limit")
     x = _start(x0)
@@ -282,38 +266,37 @@ def _minimise(grad, x0, hess, *, tol, max_iter, x_limit, choose):
     if g is None:
         raise ValueError(f"`grad` returned a non-finite value at `x0` = {_show(x)}")
     history, kinds = [x], []
-    for k in range(max_iter):
+
+    def stopped(reason, message):
+        return result(history, reason, message, kinds=kinds)
+
+    for k in range(max_iter + 1):
         norm = float(np.linalg.norm(g))
-        if norm <= tol:
-            return _result(history, "converged", f"|grad f| = {norm:.2g} <= tol = {tol:g} after "
-                           f"{k} steps", kinds)
+        if norm <= gtol:
+            return stopped("gtol", f"|grad f| = {norm:.2g} <= gtol = {gtol:g} after {k} steps")
+        if k == max_iter:
+            return stopped("max_iter", f"no convergence in max_iter = {max_iter} steps; "
+                           f"|grad f| = {norm:.3g} at the last iterate")
         H = _hessian_at(grad, hess, x)
         if H is None:
-            return _result(history, "diverged", f"the Hessian is not finite at x = {_show(x)}",
-                           kinds)
+            return stopped("diverged", f"the Hessian is not finite at x = {_show(x)}")
         step, kind = choose(g, H)
         if step is None:
-            return _result(history, "zero derivative", f"the Hessian is singular at "
-                           f"x = {_show(x)} (step {k}): no Newton step exists", kinds)
+            return stopped("zero derivative", f"the Hessian is singular at x = {_show(x)} "
+                           f"(step {k}): no Newton step exists")
         x = x + step
         history.append(x)
         kinds.append(kind)
         if _too_far(x, x_limit):
-            return _result(history, "diverged", f"|x| = {np.linalg.norm(x):.3g} exceeds x_limit "
-                           f"= {x_limit:g} after {k + 1} steps", kinds)
+            return stopped("diverged", f"|x| = {np.linalg.norm(x):.3g} exceeds x_limit = "
+                           f"{x_limit:g} after {k + 1} steps")
         g = _checked_gradient(_call(grad, x), x)
         if g is None:
-            return _result(history, "diverged", f"the gradient is not finite at x = {_show(x)} "
-                           f"after {k + 1} steps", kinds)
-    norm = float(np.linalg.norm(g))
-    if norm <= tol:
-        return _result(history, "converged", f"|grad f| = {norm:.2g} <= tol = {tol:g} after "
-                       f"{max_iter} steps", kinds)
-    return _result(history, "max_iter", f"no convergence in max_iter = {max_iter} steps; "
-                   f"|grad f| = {norm:.3g} at the last iterate", kinds)
+            return stopped("diverged", f"the gradient is not finite at x = {_show(x)} after "
+                           f"{k + 1} steps")
 
 
-def newton_minimize(grad: Callable, x0, *, hess: Callable | None = None, tol: float = 1e-8,
+def newton_minimize(grad: Callable, x0, *, hess: Callable | None = None, gtol: float = 1e-8,
                     max_iter: int = 100, x_limit: float = 1e12) -> IterationResult:
     r"""Find a stationary point by Newton's method: jump to the minimum of the quadratic model.
 
@@ -331,8 +314,8 @@ def newton_minimize(grad: Callable, x0, *, hess: Callable | None = None, tol: fl
     hess : callable, optional
         ``hess(x)`` returns the Hessian, shape ``(n, n)``. Default: the Jacobian of `grad` by
         central differences, symmetrised.
-    tol : float
-        Stop, converged, when :math:`\|\nabla f(x_k)\| \le` `tol`.
+    gtol : float
+        Stop, converged (``reason="gtol"``), when :math:`\|\nabla f(x_k)\| \le` `gtol`.
     max_iter : int
         The most steps.
     x_limit : float
@@ -373,13 +356,14 @@ def newton_minimize(grad: Callable, x0, *, hess: Callable | None = None, tol: fl
     (array([2.48718, 0.02564]), 1)
     """
     def choose(g, H):
-        return _newton_step(H, g), "newton"
+        return newton_step(g, H), "newton"
 
-    return _minimise(grad, x0, hess, tol=tol, max_iter=max_iter, x_limit=x_limit, choose=choose)
+    return _minimise(grad, x0, hess, gtol=gtol, max_iter=max_iter, x_limit=x_limit,
+                     choose=choose)
 
 
 def hybrid_minimize(grad: Callable, x0, *, lr: float, hess: Callable | None = None,
-                    max_step: float = 1.0, tol: float = 1e-8, max_iter: int = 10_000,
+                    max_step: float = 1.0, gtol: float = 1e-8, max_iter: int = 10_000,
                     x_limit: float = 1e12) -> IterationResult:
     r"""Minimise with Newton steps where they are safe, and gradient steps where they are not.
 
@@ -405,7 +389,7 @@ def hybrid_minimize(grad: Callable, x0, *, lr: float, hess: Callable | None = No
         The Hessian, as in :func:`newton_minimize`.
     max_step : float
         The longest Newton step trusted.
-    tol, max_iter, x_limit
+    gtol, max_iter, x_limit
         As :func:`newton_minimize`.
 
     Returns
@@ -445,9 +429,10 @@ def hybrid_minimize(grad: Callable, x0, *, lr: float, hess: Callable | None = No
     max_step = check_positive(max_step, "max_step")
 
     def choose(g, H):
-        p = _newton_step(H, g)
+        p = newton_step(g, H)
         if p is not None and g @ p < 0 and np.linalg.norm(p) <= max_step:
             return p, "newton"
         return -eta * g, "gradient"
 
-    return _minimise(grad, x0, hess, tol=tol, max_iter=max_iter, x_limit=x_limit, choose=choose)
+    return _minimise(grad, x0, hess, gtol=gtol, max_iter=max_iter, x_limit=x_limit,
+                     choose=choose)

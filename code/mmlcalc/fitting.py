@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._iteration import CONVERGED, IterationResult, backtrack
 from ._validation import (
     as_real_array,
     check_callable,
@@ -248,7 +249,7 @@ class LinearFit:
         return np.array([self.slope, self.intercept])
 
 
-def linear_fit(x, y, sigma=None) -> LinearFit:
+def linear_fit(x, y, *, sigma=None) -> LinearFit:
     r"""Fit a straight line :math:`y = m x + c` by least squares, with uncertainties.
 
     Minimises :math:`\chi^2(m, c) = \sum_i \bigl((y_i - m x_i - c)/\sigma_i\bigr)^2`. Setting
@@ -268,7 +269,8 @@ def linear_fit(x, y, sigma=None) -> LinearFit:
     x, y : array_like, shape (m,)
         The data, at least two points with distinct `x`.
     sigma : float or array_like of shape (m,), optional
-        Standard deviations of the `y`. If given, the uncertainties use them as they are
+        Standard deviations of the `y` (keyword-only). If given, the uncertainties use them as
+        they are
         (``absolute_sigma=True`` in :func:`scipy.optimize.curve_fit`). If omitted, all points
         get the same unknown :math:`\sigma`, estimated from the scatter about the line,
         :math:`\hat\sigma^2 = \chi^2_{\sigma=1} / (m - 2)`: the ordinary regression standard
@@ -414,51 +416,53 @@ def linear_least_squares(Phi, y, *, sigma=None, ridge=0.0) -> np.ndarray:
 
 # --- non-linear least squares -----------------------------------------------------------------
 
-@dataclass(frozen=True, eq=False)
-class FitResult:
-    r"""The outcome of :func:`fit_least_squares`.
+@dataclass(frozen=True, eq=False, kw_only=True)
+class FitResult(IterationResult):
+    r"""The outcome of :func:`fit_least_squares`: an :class:`~mmlcalc.IterationResult` with the
+    statistics of the fit.
 
     Attributes
     ----------
-    params : ndarray, shape (n,)
-        The best-fit parameters (the last point of `path`).
+    x : ndarray, shape (n,)
+        The best-fit parameters (the last point of `history`); also called `params`.
+    converged, reason, message, n_iter, history
+        As for every iteration: `reason` is ``"xtol"``, ``"ftol"`` or ``"gtol"`` when the fit
+        converged (which test held), else ``"diverged"``, ``"stalled"`` or ``"max_iter"``.
+        `history` (also called `path`) holds every iterate, shape ``(n_iter + 1, n)``.
     covariance : ndarray, shape (n, n)
-        Covariance matrix of the parameters, :math:`(J^\top W J)^{-1}` at `params`, the inverse
+        Covariance matrix of the parameters, :math:`(J^\top W J)^{-1}` at `x`, the inverse
         of half the Gauss-Newton Hessian of :math:`\chi^2`; scaled by :math:`\chi^2/\nu` if no
         `sigma` was given. All ``inf`` if :math:`J` has dependent columns.
     chi2 : float
-        :math:`\chi^2` at `params`.
+        :math:`\chi^2` at `x`.
     dof : int
         Degrees of freedom :math:`\nu = m - n`.
-    n_iter : int
-        Number of steps taken.
     nfev : int
         Number of evaluations of the model (finite-difference Jacobians included).
-    converged : bool
-        Whether the convergence test passed.
-    message : str
-        Why the iteration stopped, in words.
     method : str
         The algorithm used.
-    path : ndarray, shape (n_iter + 1, n)
-        Every iterate, from ``p0`` to `params`.
     chi2_path : ndarray, shape (n_iter + 1,)
         :math:`\chi^2` at every iterate.
 
     Book: sections 6.4 and 6.5.
     """
 
-    params: np.ndarray
     covariance: np.ndarray
     chi2: float
     dof: int
-    n_iter: int
     nfev: int
-    converged: bool
-    message: str
     method: str
-    path: np.ndarray
     chi2_path: np.ndarray
+
+    @property
+    def params(self) -> np.ndarray:
+        """The best-fit parameters, `x`."""
+        return self.x
+
+    @property
+    def path(self) -> np.ndarray:
+        """Every iterate, `history`."""
+        return self.history
 
     @property
     def stderr(self) -> np.ndarray:
@@ -469,6 +473,25 @@ class FitResult:
     def reduced_chi2(self) -> float:
         r""":math:`\chi^2/\nu`, about 1 for a good model with honest error bars."""
         return self.chi2 / self.dof if self.dof > 0 else float("nan")
+
+
+def parameter_steps(params) -> np.ndarray:
+    r"""Finite-difference steps for fit parameters, each in proportion to its own size.
+
+    .. math:: h_j = \varepsilon^{1/3} |a_j| \quad (\varepsilon^{1/3} \text{ if } a_j = 0)
+
+    the rule of MINPACK's ``fdjac2`` for central differences: a parameter of size
+    :math:`10^{-4}` gets a step of about :math:`6 \times 10^{-10}`, one of size
+    :math:`10^{8}` a step of about :math:`6 \times 10^{2}`.
+
+    Examples
+    --------
+    >>> from mmlcalc.fitting import parameter_steps
+    >>> [f"{h:.1e}" for h in parameter_steps([239.0, 5.5e-4, 0.0])]
+    ['1.4e-03', '3.3e-09', '6.1e-06']
+    """
+    params = np.abs(as_real_array(params, "params"))
+    return np.cbrt(np.finfo(float).eps) * np.where(params > 0, params, 1.0)
 
 
 class _Problem:
@@ -486,7 +509,7 @@ class _Problem:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             values = np.asarray(self.model(self.x, *params), dtype=float)
             r = (self.y - values) / self.sigma
-        return r if np.all(np.isfinite(r)) else None
+        return r if r.shape == self.y.shape and np.all(np.isfinite(r)) else None
 
     def jacobian(self, params):
         r"""Jacobian of the residuals, :math:`-J_{\text{model}} / \sigma`, shape (m, n)."""
@@ -498,17 +521,37 @@ class _Problem:
                                  f"got shape {J.shape}")
             check_finite_output(J, "jac", params)
         else:
-            # Differentiate in scaled coordinates u = params / s, where every |u_j| <= 1, so that
-            # each parameter gets a step proportional to its own size.
-            s = np.maximum(1.0, np.abs(params))
-            J = jacobian(lambda u: _model_values(self.model, self.x, u * s, m),
-                         params / s) / s
+            J = jacobian(lambda q: _model_values(self.model, self.x, q, m), params,
+                         h=parameter_steps(params))
             self.nfev += 2 * n
         return -J / self.sigma[:, np.newaxis]
 
 
+def _stopping_test(p, r, J, gn_step, chi2_drop, *, xtol, ftol, gtol):
+    """Which of MINPACK's three tests holds at `p` (``"gtol"``, ``"xtol"``, ``"ftol"``), with
+    a sentence of numbers; ``(None, "")`` if none does.
+
+    `chi2_drop` is the relative fall of chi-squared over the last step (None before the first).
+    """
+    chi2 = float(r @ r)
+    norms = np.linalg.norm(J, axis=0)
+    cosines = np.abs(J.T @ r) / np.where(norms > 0, norms, 1.0)
+    scaled_gradient = 0.0 if chi2 == 0 else float(np.max(cosines)) / np.sqrt(chi2)
+    if scaled_gradient <= gtol:
+        return "gtol", f"the scaled gradient {scaled_gradient:.2g} is below gtol = {gtol:g}"
+    relative_step = float(np.max(np.abs(gn_step) / (xtol + np.abs(p))))
+    if relative_step <= xtol:
+        return "xtol", (f"the Gauss-Newton step is {relative_step:.2g} of the parameters, below "
+                        f"xtol = {xtol:g}")
+    predicted = float(np.sum((J @ gn_step) ** 2)) / chi2
+    if chi2_drop is not None and max(chi2_drop, predicted) <= ftol:
+        return "ftol", (f"chi-squared fell by {chi2_drop:.2g} of itself and the linear model "
+                        f"predicts {predicted:.2g} more, both below ftol = {ftol:g}")
+    return None, ""
+
+
 def fit_least_squares(model: Callable, x, y, p0, *, sigma=None, method: str = "lm",
-                      jac: Callable | None = None, lr=None, tol=1e-8,
+                      jac: Callable | None = None, lr=None, xtol=1e-8, ftol=1e-10, gtol=1e-8,
                       max_iter=None) -> FitResult:
     r"""Fit a model to data by minimising chi-squared, with one of three algorithms.
 
@@ -546,51 +589,67 @@ def fit_least_squares(model: Callable, x, y, p0, *, sigma=None, method: str = "l
         ``jac(x, *params)`` returns the Jacobian of the *model*,
         :math:`\partial y(x_i; \mathbf{a})/\partial a_j`, shape (m, n). Default: central
         differences with :func:`mmlcalc.jacobian`, each parameter stepped in proportion to its
-        size.
+        own size (:func:`parameter_steps`).
     lr : float, optional
         Steepest descent only: a fixed learning rate :math:`\eta`. Default: a backtracking line
         search (start from twice the last accepted rate, halve until :math:`\chi^2` falls by at
         least :math:`10^{-4}\,\eta\,\lVert\nabla\chi^2\rVert^2`).
-    tol : float, optional
-        Convergence tolerance, default ``1e-8``: every method stops when the Gauss-Newton step,
-        an estimate of the remaining distance to the minimum, satisfies
-        :math:`\lVert\boldsymbol\delta_{GN}\rVert \le \text{tol}\,(\text{tol} +
-        \lVert\mathbf{a}\rVert)`. One yardstick for all methods makes their iteration counts
-        comparable.
+    xtol : float, optional
+        Converged when the Gauss-Newton step :math:`\boldsymbol\delta_{GN}` (an estimate of the
+        remaining distance to the minimum) is small *in every parameter, relative to that
+        parameter*: :math:`|\delta_j| \le \text{xtol}\,(\text{xtol} + |a_j|)` for all
+        :math:`j`. Default ``1e-8``.
+    ftol : float, optional
+        Converged when both the relative fall of :math:`\chi^2` over the last step and the
+        relative fall the linear model predicts for a Gauss-Newton step,
+        :math:`\lVert J\boldsymbol\delta_{GN}\rVert^2/\chi^2`, are at most `ftol`. Default
+        ``1e-10``.
+    gtol : float, optional
+        Converged when the scaled gradient, the largest cosine of the angle between the
+        residuals and a column of :math:`J`,
+        :math:`\max_j |J_j^\top \mathbf{r}| / (\lVert J_j\rVert\,\lVert\mathbf{r}\rVert)`, is at
+        most `gtol` (or :math:`\chi^2 = 0`). Default ``1e-8``. It does not change when a
+        parameter is rescaled.
     max_iter : int, optional
-        Most steps to take. Default 100, or 10 000 for steepest descent.
+        Most steps to take. Default 1000, or 10 000 for steepest descent.
 
     Returns
     -------
     FitResult
-        Parameters, covariance, :math:`\chi^2`, iterations, convergence flag and reason, and
-        the path of iterates. Failure to converge is reported there, never raised.
+        Parameters, covariance, :math:`\chi^2`, iterations, convergence flag and `reason`
+        (which test held, or why it stopped), and the path of iterates. Failure to converge is
+        reported there, never raised.
 
     Raises
     ------
     TypeError
         If `model` or `jac` is not callable, or an argument is not a number of the right kind.
     ValueError
-        If shapes disagree, there are fewer points than parameters, `sigma`, `lr`, `tol` or
-        `max_iter` is not positive, `lr` is given for a method other than steepest descent,
+        If shapes disagree, there are fewer points than parameters, `sigma`, `lr`, a tolerance
+        or `max_iter` is not positive, `lr` is given for a method other than steepest descent,
         `method` is unknown, or the model is not finite at `p0`.
 
     See Also
     --------
     scipy.optimize.curve_fit : the same fit (LM by default) in one call.
-    scipy.optimize.least_squares : trust-region least squares on the residuals.
+    scipy.optimize.least_squares : trust-region least squares on the residuals, with the same
+        three tolerances.
 
     Notes
     -----
-    Near the minimum Gauss-Newton and LM converge quadratically when the residuals are small,
-    steepest descent only linearly, at a rate set by the condition number of :math:`J^\top J`.
-    Pure Gauss-Newton can overshoot far from the minimum; LM's damping :math:`\lambda` (start
-    :math:`10^{-3}`, divided by 10 after a step that lowers :math:`\chi^2`, multiplied by 10 and
-    the step retried otherwise) moves it between Gauss-Newton and short steepest-descent
-    steps. Linear sub-problems are solved by :func:`numpy.linalg.lstsq`, the LM one as the
-    stacked system :math:`[J;\ \sqrt{\lambda}D]\,\boldsymbol\delta \approx [-\mathbf{r};
-    \mathbf{0}]`, :math:`D^2 = \operatorname{diag}(J^\top J)`. Book: section 6.4 (steepest
-    descent), 6.5 (Gauss-Newton and LM), 6.6 (the workflow).
+    The three tests are MINPACK's (``lmder``), each measured relative to the problem's own
+    scales, so that a parameter of size :math:`10^8` does not make a parameter of size
+    :math:`10^{-4}` look converged. Every method stops on the same tests, which makes their
+    iteration counts comparable. Near the minimum Gauss-Newton and LM converge quadratically
+    when the residuals are small, steepest descent only linearly, at a rate set by the
+    condition number of :math:`J^\top J`. Pure Gauss-Newton can overshoot far from the
+    minimum; LM's damping :math:`\lambda` (start :math:`10^{-3}`, divided by 10 after a step
+    that lowers :math:`\chi^2`, multiplied by 10 and the step retried otherwise) moves it
+    between Gauss-Newton and short steepest-descent steps. Linear sub-problems are solved by
+    :func:`numpy.linalg.lstsq`, the LM one as the stacked system
+    :math:`[J;\ \sqrt{\lambda}D]\,\boldsymbol\delta \approx [-\mathbf{r}; \mathbf{0}]`,
+    :math:`D^2 = \operatorname{diag}(J^\top J)`. Book: section 6.4 (steepest descent), 6.5
+    (Gauss-Newton and LM), 6.6 (the workflow).
 
     Examples
     --------
@@ -599,11 +658,11 @@ def fit_least_squares(model: Callable, x, y, p0, *, sigma=None, method: str = "l
     >>> decay = lambda t, A, k: A * np.exp(-k * t)
     >>> t = np.linspace(0.0, 4.0, 9)
     >>> fit = fit_least_squares(decay, t, decay(t, 3.0, 0.7), [1.0, 1.0])
-    >>> np.round(fit.params, 8), fit.converged
-    (array([3. , 0.7]), True)
+    >>> np.round(fit.params, 8), fit.converged, fit.reason
+    (array([3. , 0.7]), True, 'xtol')
     >>> fit_least_squares(decay, t, decay(t, 3.0, 0.7), [1.0, 1.0], method="gauss-newton",
-    ...                   max_iter=2).message
-    'stopped after max_iter = 2 steps without converging'
+    ...                   max_iter=2).reason
+    'max_iter'
     """
     check_callable(model, "model")
     check_choice(method, "method", FIT_METHODS)
@@ -620,26 +679,28 @@ def fit_least_squares(model: Callable, x, y, p0, *, sigma=None, method: str = "l
         lr = check_positive(lr, "lr")
         if method != "steepest":
             raise ValueError(f"`lr` is for method='steepest' only, got method={method!r}")
-    tol = check_positive(tol, "tol")
+    tolerances = {name: check_positive(value, name)
+                  for name, value in (("xtol", xtol), ("ftol", ftol), ("gtol", gtol))}
     if max_iter is None:
-        max_iter = 10_000 if method == "steepest" else 100
+        max_iter = 10_000 if method == "steepest" else 1000
     max_iter = check_positive_int(max_iter, "max_iter")
 
     problem = _Problem(model, x, y, sigma, jac)
     r = problem.residuals(p)
     chi2 = float(r @ r)
     path, chi2_path = [p], [chi2]
-    lam, rate = _LAMBDA_START, lr
-    converged, diverged, message = False, False, ""
+    lam, rate, chi2_drop = _LAMBDA_START, lr, None
+    reason, message = "max_iter", ""
     for k in range(max_iter + 1):
         J = problem.jacobian(p)
         gn_step, *_ = np.linalg.lstsq(J, -r, rcond=None)
-        if np.linalg.norm(gn_step) <= tol * (tol + np.linalg.norm(p)):
-            converged = True
-            message = f"converged after {k} steps: the Gauss-Newton step is below tol = {tol:g}"
+        test, why = _stopping_test(p, r, J, gn_step, chi2_drop, **tolerances)
+        if test is not None:
+            reason, message = test, f"converged after {k} steps: {why}"
             break
         if k == max_iter:
-            message = f"stopped after max_iter = {max_iter} steps without converging"
+            message = (f"stopped after max_iter = {max_iter} steps without converging "
+                       f"(pass a larger max_iter to go on from here)")
             break
         r_trial = None  # the line search and LM evaluate their trial point themselves
         if method == "gauss-newton":
@@ -653,6 +714,7 @@ def fit_least_squares(model: Callable, x, y, p0, *, sigma=None, method: str = "l
         else:
             step, r_trial, lam = _lm_step(problem, p, r, chi2, J, lam)
         if step is None:
+            reason = "stalled"
             message = ("stalled: the line search found no step that lowers chi-squared "
                        "(near the minimum: the limit of floating point)"
                        if method == "steepest" else
@@ -666,19 +728,20 @@ def fit_least_squares(model: Callable, x, y, p0, *, sigma=None, method: str = "l
         path.append(trial)
         chi2_path.append(chi2_trial)
         if not chi2_trial <= _DIVERGED_CHI2 * (1.0 + chi2_path[0]):
-            diverged = True
+            reason = "diverged"
             message = (f"diverged: chi-squared became {chi2_trial:.3g} at step {k + 1} "
                        f"(the path shows where it went)")
             break
         if np.linalg.norm(trial) > _DIVERGED_PARAMS * (1.0 + np.linalg.norm(path[0])):
-            diverged = True
+            reason = "diverged"
             message = (f"diverged: the parameters ran away to size "
                        f"{np.linalg.norm(trial):.3g} at step {k + 1}")
             break
+        chi2_drop = (chi2 - chi2_trial) / chi2 if chi2 > 0 else 0.0
         p, r, chi2 = trial, r_trial, chi2_trial
 
     n = p.size
-    if diverged:
+    if reason == "diverged":
         covariance = np.full((n, n), np.inf)  # no meaningful curvature where it went
     else:
         covariance = _inverse_normal_matrix(J)  # J is evaluated at p on every other exit
@@ -686,10 +749,10 @@ def fit_least_squares(model: Callable, x, y, p0, *, sigma=None, method: str = "l
             dof = y.size - n
             covariance = covariance * (chi2 / dof) if dof > 0 else np.full((n, n), np.inf)
     return FitResult(
-        params=_frozen(path[-1]), covariance=_frozen(covariance), chi2=float(chi2_path[-1]),
-        dof=y.size - n, n_iter=len(path) - 1, nfev=problem.nfev, converged=converged,
-        message=message, method=method, path=_frozen(np.array(path)),
-        chi2_path=_frozen(np.array(chi2_path)))
+        x=_frozen(path[-1]), converged=reason in CONVERGED, n_iter=len(path) - 1,
+        history=_frozen(np.array(path)), reason=reason, message=message,
+        covariance=_frozen(covariance), chi2=float(chi2_path[-1]), dof=y.size - n,
+        nfev=problem.nfev, method=method, chi2_path=_frozen(np.array(chi2_path)))
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -710,14 +773,16 @@ def _line_search(problem: _Problem, p, chi2, grad, rate):
         return None, None, rate
     # first try: twice the last accepted rate, or a step of 1% of the parameters' size
     rate = 2 * rate if rate is not None else 0.01 * max(1.0, np.linalg.norm(p)) / np.sqrt(slope)
-    for _ in range(60):
-        step = -rate * grad
-        r_trial = problem.residuals(p + step, strict=False)
-        chi2_trial = np.inf if r_trial is None else r_trial @ r_trial
-        if chi2_trial < chi2 and chi2_trial <= chi2 - 1e-4 * rate * slope:
-            return step, r_trial, rate
-        rate /= 2
-    return None, None, rate
+
+    def chi2_after(eta):
+        r_trial = problem.residuals(p - eta * grad, strict=False)
+        return (np.inf if r_trial is None else float(r_trial @ r_trial)), r_trial
+
+    found = backtrack(chi2_after, chi2, slope, rate)
+    if found is None:
+        return None, None, rate
+    rate, _, r_trial = found
+    return -rate * grad, r_trial, rate
 
 
 def _lm_step(problem: _Problem, p, r, chi2, J, lam):

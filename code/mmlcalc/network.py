@@ -39,12 +39,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import (
+    as_generator,
     as_real_array,
     check_choice,
     check_positive,
     check_positive_int,
 )
-from .numdiff import default_step
+from .numdiff import coordinate_steps, gradient
 
 __all__ = ["ACTIVATIONS", "Activation", "ForwardPass", "GradientCheck", "Gradients", "Network",
            "TrainingResult", "backward", "cost", "forward", "gradient_check", "init_network",
@@ -192,7 +193,7 @@ class Network:
 
     See Also
     --------
-    init_network : a network with seeded random weights.
+    init_network : a network with random weights from a seeded generator.
 
     Notes
     -----
@@ -298,7 +299,7 @@ def _unflatten(theta, sizes):
     return weights, biases
 
 
-def init_network(sizes, *, activations="sigmoid", seed=0) -> Network:
+def init_network(sizes, *, activations="sigmoid", rng=0) -> Network:
     r"""A network with the given layer sizes and seeded random weights and biases.
 
     .. math::
@@ -314,8 +315,9 @@ def init_network(sizes, *, activations="sigmoid", seed=0) -> Network:
     activations : str or sequence of str
         One name of :data:`ACTIVATIONS` for every layer, or one name per layer (:math:`L`
         names). Keyword-only.
-    seed : int
-        Seed of ``numpy.random.default_rng``: the same seed gives the same network.
+    rng : numpy.random.Generator or int
+        The random generator, or a seed for ``numpy.random.default_rng`` (default 0): the same
+        seed gives the same network. Keyword-only.
 
     Returns
     -------
@@ -339,7 +341,7 @@ def init_network(sizes, *, activations="sigmoid", seed=0) -> Network:
     Examples
     --------
     >>> from mmlcalc import init_network
-    >>> net = init_network([2, 3, 1], activations=["tanh", "identity"], seed=1)
+    >>> net = init_network([2, 3, 1], activations=["tanh", "identity"], rng=1)
     >>> net.sizes, net.activations, net.n_parameters
     ((2, 3, 1), ('tanh', 'identity'), 13)
     """
@@ -348,9 +350,7 @@ def init_network(sizes, *, activations="sigmoid", seed=0) -> Network:
     sizes = [check_positive_int(n, "sizes") for n in list(sizes)]
     if len(sizes) < 2:
         raise ValueError(f"`sizes` must hold the input size and at least one layer, got {sizes}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise TypeError(f"`seed` must be an integer, got {seed!r}")
-    rng = np.random.default_rng(seed)
+    rng = as_generator(rng)
     weights = [rng.normal(0.0, 1.0 / np.sqrt(n_in), size=(n_out, n_in))
                for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
     biases = [rng.normal(0.0, 1.0, size=n_out) for n_out in sizes[1:]]
@@ -796,7 +796,7 @@ def train(net: Network, x, y, *, lr, n_steps) -> TrainingResult:
     >>> import numpy as np
     >>> from mmlcalc import init_network, train
     >>> x = np.linspace(-1, 1, 20)[:, None]
-    >>> net = init_network([1, 1], activations="identity", seed=0)
+    >>> net = init_network([1, 1], activations="identity", rng=0)
     >>> result = train(net, x, 3 * x - 1, lr=0.2, n_steps=200)   # learn y = 3x - 1
     >>> bool(result.history[-1] < 1e-10), result.history.size
     (True, 201)
@@ -837,14 +837,15 @@ def _mean_squared(a, y):
 
 @dataclass(frozen=True, eq=False)
 class GradientCheck:
-    r"""The backward pass compared with a numerical derivative, parameter by parameter.
+    r"""A gradient compared with a numerical derivative, parameter by parameter.
 
     Attributes
     ----------
     analytic : ndarray
-        The gradient from :func:`backward`, flat (order of :meth:`Network.parameters`).
+        The gradient checked (by default from :func:`backward`), flat (order of
+        :meth:`Network.parameters`).
     numeric : ndarray
-        The same by finite differences (or the complex step).
+        The same by finite differences (or the complex step), from :func:`mmlcalc.gradient`.
     rel_error : ndarray
         :math:`|g_i - \hat g_i| / \max(|g_i|, |\hat g_i|)` for each parameter (0 where both
         are 0).
@@ -852,8 +853,8 @@ class GradientCheck:
         The largest entry of `rel_error`.
     max_abs_error : float
         :math:`\max_i |g_i - \hat g_i|`.
-    h : float
-        The step used.
+    h : ndarray
+        The step used for each parameter.
     method : str
         ``"central"``, ``"forward"`` or ``"complex"``.
 
@@ -865,36 +866,44 @@ class GradientCheck:
     rel_error: np.ndarray
     max_rel_error: float
     max_abs_error: float
-    h: float
+    h: np.ndarray
     method: str
 
 
 _CHECK_METHODS = ("central", "forward", "complex")
 
 
-def gradient_check(net: Network, x, y, *, h=None, method="central") -> GradientCheck:
-    r"""Check the backward pass against numerical derivatives of the cost, parameter by parameter.
+def gradient_check(net: Network, x, y, *, grad=None, h=None,
+                   method="central") -> GradientCheck:
+    r"""Check a gradient of the cost against numerical derivatives, parameter by parameter.
 
     .. math::
 
-        \hat g_i = \frac{C(\theta + h e_i) - C(\theta - h e_i)}{2h}, \qquad
+        \hat g_i = \frac{C(\theta + h_i e_i) - C(\theta - h_i e_i)}{2h_i}, \qquad
         \text{relative error}_i = \frac{|g_i - \hat g_i|}{\max(|g_i|, |\hat g_i|)}
 
-    where :math:`g = \nabla C(\theta)` comes from :func:`backward` and :math:`e_i` nudges one
-    weight or bias.
+    where :math:`g` is the gradient being checked (by default :math:`\nabla C(\theta)` from
+    :func:`backward`) and :math:`e_i` nudges one weight or bias.
 
     Parameters
     ----------
     net : Network
     x, y : array_like
         Inputs and targets, as for :func:`cost`.
-    h : float, optional
-        Step, positive. Default :func:`mmlcalc.default_step` for the method at the largest
-        parameter (about :math:`6 \times 10^{-6}` for central differences).
-    method : {"central", "forward", "complex"}
-        ``"forward"`` uses :math:`(C(\theta + he_i) - C(\theta))/h`; ``"complex"`` uses
-        :math:`\operatorname{Im} C(\theta + ihe_i)/h` and needs smooth activations (not ReLU).
+    grad : callable or array_like, optional
+        The gradient to check: a function called like :func:`backward`,
+        ``grad(net, forward(net, x), y)``, returning :class:`Gradients` or a flat array; or
+        the flat array itself, one entry per parameter. Default :func:`backward`.
         Keyword-only.
+    h : float or array_like of shape (P,), optional
+        Step, positive: one for every parameter or one per parameter. Default
+        :func:`mmlcalc.numdiff.coordinate_steps`, each parameter's step scaled to that
+        parameter (about :math:`6 \times 10^{-6}` for central differences and parameters
+        below 1).
+    method : {"central", "forward", "complex"}
+        ``"forward"`` uses :math:`(C(\theta + h_ie_i) - C(\theta))/h_i`; ``"complex"`` uses
+        :math:`\operatorname{Im} C(\theta + ih_ie_i)/h_i` and needs smooth activations (not
+        ReLU). Keyword-only.
 
     Returns
     -------
@@ -903,11 +912,12 @@ def gradient_check(net: Network, x, y, *, h=None, method="central") -> GradientC
     Raises
     ------
     TypeError, ValueError
-        As :func:`cost`; also for a bad `h` or `method`, or ``method="complex"`` with ReLU.
+        As :func:`cost`; also for a bad `h` or `method`, ``method="complex"`` with ReLU, or a
+        `grad` of the wrong size.
 
     See Also
     --------
-    mmlcalc.gradient : finite differences of any function.
+    mmlcalc.gradient : the finite differences used here.
     scipy.optimize.check_grad : the same check, returning the norm of the difference.
 
     Notes
@@ -921,13 +931,17 @@ def gradient_check(net: Network, x, y, *, h=None, method="central") -> GradientC
     Examples
     --------
     >>> from mmlcalc import gradient_check, init_network
-    >>> net = init_network([2, 3, 1], activations=["tanh", "identity"], seed=0)
+    >>> net = init_network([2, 3, 1], activations=["tanh", "identity"], rng=0)
     >>> check = gradient_check(net, [[0.5, -1.0], [1.0, 2.0]], [[1.0], [0.0]])
     >>> bool(check.max_rel_error < 1e-7)
     True
     >>> check = gradient_check(net, [[0.5, -1.0]], [[1.0]], method="complex")
     >>> bool(check.max_rel_error < 1e-14)
     True
+    >>> zero = lambda net, passes, y: 0.0 * net.parameters()   # a wrong gradient
+    >>> wrong = gradient_check(net, [[0.5, -1.0]], [[1.0]], grad=zero)
+    >>> float(wrong.max_rel_error)
+    1.0
     """
     check_choice(method, "method", _CHECK_METHODS)
     x = _check_inputs(net, x)
@@ -937,29 +951,24 @@ def gradient_check(net: Network, x, y, *, h=None, method="central") -> GradientC
         raise ValueError("`method`='complex' needs smooth activations, got "
                          f"{net.activations} (ReLU has a kink at 0)")
     theta = net.parameters()
-    if h is None:
-        h = default_step(np.max(np.abs(theta)), method)
+    if grad is None:
+        analytic = _backward(net.weights, net.activations, passes, y).flat()
     else:
-        h = check_positive(h, "h")
+        analytic = grad(net, passes, y) if callable(grad) else grad
+        analytic = analytic.flat() if isinstance(analytic, Gradients) else analytic
+        analytic = as_real_array(analytic, "grad")
+        if analytic.shape != theta.shape:
+            raise ValueError(f"`grad` must give one entry per parameter, shape {theta.shape}, "
+                             f"got shape {analytic.shape}")
 
     def cost_at(params):
         weights, biases = _unflatten(params, net.sizes)
         return _mean_squared(_forward(weights, biases, net.activations, x).output, y)
 
-    analytic = _backward(net.weights, net.activations, passes, y).flat()
-    numeric = np.empty_like(theta)
-    base = cost_at(theta) if method == "forward" else None
-    for i in range(theta.size):
-        e = np.zeros_like(theta)
-        e[i] = 1.0
-        if method == "central":
-            numeric[i] = (cost_at(theta + h * e) - cost_at(theta - h * e)) / (2 * h)
-        elif method == "forward":
-            numeric[i] = (cost_at(theta + h * e) - base) / h
-        else:
-            numeric[i] = cost_at(theta + 1j * h * e).imag / h
+    h = coordinate_steps(theta, h, method=method)
+    numeric = gradient(cost_at, theta, h=h, method=method)
     difference = np.abs(analytic - numeric)
     scale = np.maximum(np.abs(analytic), np.abs(numeric))
     rel_error = np.divide(difference, scale, out=np.zeros_like(difference), where=scale > 0)
     return GradientCheck(analytic, numeric, rel_error, float(rel_error.max()),
-                         float(difference.max()), float(h), method)
+                         float(difference.max()), h, method)

@@ -20,8 +20,8 @@ from ._validation import (
     check_positive,
 )
 
-__all__ = ["DERIVATIVE_METHODS", "ErrorCurve", "default_step", "derivative",
-           "coordinate_steps", "differentiate_samples", "error_curve", "gradient", "hessian", "jacobian",
+__all__ = ["DERIVATIVE_METHODS", "ErrorCurve", "coordinate_steps", "default_step", "derivative",
+           "differentiate_samples", "error_curve", "gradient", "hessian", "jacobian",
            "observed_order", "rise_over_run"]
 
 #: The finite-difference schemes :func:`derivative` knows, with their order of accuracy.

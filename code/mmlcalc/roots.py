@@ -6,7 +6,7 @@ comparison); Newton's method for systems reappears in section 5.6, on the Lagran
 
 Every solver returns an :class:`~mmlcalc.IterationResult` and never raises because an
 iteration failed: a zero derivative, a cycle, divergence and an exhausted budget are reported in
-``result.reason``. Bad arguments (a non-callable `f`, a negative `tol`) still raise.
+``result.reason``. Bad arguments (a non-callable `f`, a negative `xtol`) still raise.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._iteration import IterationResult
+from ._iteration import IterationResult, newton_step, result
 from ._validation import (
     _show,
     as_real_array,
@@ -71,14 +71,7 @@ def _norm(v) -> float:
     return float(np.max(np.abs(v))) if np.ndim(v) else abs(float(v))
 
 
-def _result(history: list, converged_reason: str, message: str, *, scalar: bool):
-    hist = np.array(history, dtype=float)
-    x = float(hist[-1]) if scalar else hist[-1].copy()
-    return IterationResult(x=x, converged=converged_reason == "converged", n_iter=len(hist) - 1,
-                           history=hist, reason=converged_reason, message=message)
-
-
-def newton_raphson(f: Callable, x0, *, fprime: Callable | None = None, tol: float = 1e-12,
+def newton_raphson(f: Callable, x0, *, fprime: Callable | None = None, xtol: float = 1e-12,
                    max_iter: int = 100, x_limit: float = 1e12) -> IterationResult:
     r"""Find a root of `f` by the Newton-Raphson method, reporting failure instead of raising.
 
@@ -101,9 +94,10 @@ def newton_raphson(f: Callable, x0, *, fprime: Callable | None = None, tol: floa
         The derivative :math:`f'` (scalar problem) or the Jacobian, returning shape ``(n, n)``
         with rows the outputs (system). Default: estimated with :func:`mmlcalc.derivative` or
         :func:`mmlcalc.jacobian` (central differences).
-    tol : float
-        Stop, converged, when a step is no longer than ``tol * (1 + |x|)`` (max-norm for
-        systems), or when :math:`f(x_k) = 0` exactly. Keyword-only, like the rest.
+    xtol : float
+        Stop, converged (``reason="xtol"``), when a step is no longer than
+        ``xtol * (1 + |x|)`` in every coordinate; also converged (``reason="ftol"``) when
+        :math:`f(x_k) = 0` exactly. Keyword-only, like the rest.
     max_iter : int
         The most steps to take.
     x_limit : float
@@ -113,7 +107,8 @@ def newton_raphson(f: Callable, x0, *, fprime: Callable | None = None, tol: floa
     -------
     IterationResult
         ``x`` (a float, or shape ``(n,)``), ``converged``, ``n_iter``, ``history`` (every
-        iterate, start included) and ``reason``: ``"converged"``, ``"zero derivative"`` (the
+        iterate, start included) and ``reason``: ``"xtol"`` or ``"ftol"`` (converged, see
+        `xtol`), ``"zero derivative"`` (the
         tangent is flat, or the Jacobian singular, so there is no next iterate), ``"cycle"``
         (an iterate repeats an earlier one), ``"diverged"`` or ``"max_iter"``; ``message``
         says the same with the numbers.
@@ -123,7 +118,7 @@ def newton_raphson(f: Callable, x0, *, fprime: Callable | None = None, tol: floa
     TypeError
         If `f` or `fprime` is not callable, or `x0` is not real.
     ValueError
-        If `tol`, `max_iter` or `x_limit` is not positive, `x0` has more than one dimension,
+        If `xtol`, `max_iter` or `x_limit` is not positive, `x0` has more than one dimension,
         `f` or `fprime` returns the wrong shape, or `f` is not finite at `x0`. An exception
         raised by `f` or `fprime` itself (say ``math.log`` of a negative iterate) propagates
         unchanged; an overflow or a non-finite value is reported as divergence, not raised.
@@ -157,7 +152,7 @@ def newton_raphson(f: Callable, x0, *, fprime: Callable | None = None, tol: floa
     check_callable(f, "f")
     if fprime is not None:
         check_callable(fprime, "fprime")
-    tol = check_positive(tol, "tol")
+    xtol = check_positive(xtol, "xtol")
     max_iter = check_positive_int(max_iter, "max_iter")
     x_limit = check_positive(x_limit, "x_limit")
     x = as_real_array(x0, "x0")
@@ -185,57 +180,50 @@ def newton_raphson(f: Callable, x0, *, fprime: Callable | None = None, tol: floa
 
     history = [x]
     if np.all(fx == 0):
-        return _result(history, "converged", f"f(x0) = 0: x0 = {x!r} is a root", scalar=scalar)
+        return result(history, "ftol", f"f(x0) = 0: x0 = {x!r} is a root", scalar=scalar)
     for k in range(max_iter):
         slope = _slope(f, fprime, x, scalar=scalar)
         if slope is None:
-            return _result(history, "diverged",
+            return result(history, "diverged",
                            f"the derivative is not finite at x = {_show(x)} (step {k})",
                            scalar=scalar)
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            if scalar:
-                step = -fx / slope if slope != 0 else np.inf
-            else:
-                try:
-                    step = -np.linalg.solve(slope, fx)
-                except np.linalg.LinAlgError:
-                    step = np.full_like(fx, np.inf)
-        if not np.all(np.isfinite(step)):
+        step = newton_step(fx, slope)
+        if step is None:
             what = ("f'(x) = 0", "the tangent never meets the axis") if scalar else (
                 "the Jacobian is singular", "the linearised system has no unique solution")
-            return _result(history, "zero derivative",
+            return result(history, "zero derivative",
                            f"{what[0]} at x = {_show(x)} (step {k}): {what[1]}", scalar=scalar)
         x_new = x + float(step) if scalar else x + step
         history.append(x_new)
         if not np.all(np.isfinite(x_new)) or _norm(x_new) > x_limit:
-            return _result(history, "diverged",
+            return result(history, "diverged",
                            f"|x| = {_norm(x_new):.3g} exceeds x_limit = {x_limit:g} after "
                            f"{k + 1} steps", scalar=scalar)
         fx_new = _evaluate(f, x_new, scalar=scalar)
         if fx_new is None or not np.all(np.isfinite(fx_new)):
-            return _result(history, "diverged",
+            return result(history, "diverged",
                            f"f is not finite at x = {_show(x_new)} after {k + 1} steps",
                            scalar=scalar)
-        if _norm(step) <= tol * (1 + _norm(x_new)) or np.all(fx_new == 0):
-            return _result(history, "converged",
-                           f"converged to x = {_show(x_new)} in {k + 1} steps, "
-                           f"|f(x)| = {_norm(fx_new):.2g}", scalar=scalar)
+        if _norm(step) <= xtol * (1 + _norm(x_new)) or np.all(fx_new == 0):
+            return result(history, "ftol" if np.all(fx_new == 0) else "xtol",
+                          f"converged to x = {_show(x_new)} in {k + 1} steps, "
+                          f"|f(x)| = {_norm(fx_new):.2g}", scalar=scalar)
         earlier = np.array(history[:-2])
         if earlier.size:
             gaps = np.abs(earlier - x_new) if scalar else np.max(np.abs(earlier - x_new), axis=1)
-            close = np.nonzero(gaps <= tol * (1 + _norm(x_new)))[0]
+            close = np.nonzero(gaps <= xtol * (1 + _norm(x_new)))[0]
             if close.size:
                 period = len(history) - 1 - int(close[-1])
-                return _result(history, "cycle",
+                return result(history, "cycle",
                                f"x_{k + 1} = {_show(x_new)} repeats x_{int(close[-1])}: the "
                                f"iterates cycle with period {period}", scalar=scalar)
         x, fx = x_new, fx_new
-    return _result(history, "max_iter",
+    return result(history, "max_iter",
                    f"no convergence in max_iter = {max_iter} steps; last x = {_show(x)}, "
                    f"|f(x)| = {_norm(fx):.3g}", scalar=scalar)
 
 
-def bisection(f: Callable, a: float, b: float, *, tol: float = 1e-12,
+def bisection(f: Callable, a: float, b: float, *, xtol: float = 1e-12,
               max_iter: int = 200) -> IterationResult:
     r"""Find a root of `f` in :math:`[a, b]` by halving a bracket around a sign change.
 
@@ -252,9 +240,10 @@ def bisection(f: Callable, a: float, b: float, *, tol: float = 1e-12,
         A continuous function of one real variable.
     a, b : float
         The bracket, ``a < b``, with :math:`f(a) f(b) \le 0`.
-    tol : float
-        Stop, converged, when the half-width is at most ``tol * (1 + |m|)``, when
-        :math:`f(m) = 0`, or when the bracket cannot be halved in floating point.
+    xtol : float
+        Stop, converged (``reason="xtol"``), when the half-width is at most
+        ``xtol * (1 + |m|)`` or the bracket cannot be halved in floating point; also
+        converged (``reason="ftol"``) when :math:`f(m) = 0` exactly.
     max_iter : int
         The most halvings.
 
@@ -262,7 +251,8 @@ def bisection(f: Callable, a: float, b: float, *, tol: float = 1e-12,
     -------
     IterationResult
         ``history`` holds the successive midpoints (its first entry is the midpoint of
-        :math:`[a, b]`); ``x`` is the last; ``reason`` is ``"converged"`` or ``"max_iter"``.
+        :math:`[a, b]`); ``x`` is the last; ``reason`` is ``"xtol"``, ``"ftol"`` or
+        ``"max_iter"``.
 
     Raises
     ------
@@ -281,19 +271,19 @@ def bisection(f: Callable, a: float, b: float, *, tol: float = 1e-12,
     Notes
     -----
     The bracket halves every step, so the error bound shrinks linearly with ratio 1/2: about
-    :math:`\log_2((b - a)/\text{tol})` steps, whatever `f` is. Book: section 5.2.
+    :math:`\log_2((b - a)/\text{xtol})` steps, whatever `f` is. Book: section 5.2.
 
     Examples
     --------
     >>> from mmlcalc import bisection
-    >>> result = bisection(lambda x: x**2 - 2, 0.0, 2.0, tol=1e-6)
+    >>> result = bisection(lambda x: x**2 - 2, 0.0, 2.0, xtol=1e-6)
     >>> abs(result.x - 2**0.5) < 1e-6, result.n_iter
     (True, 19)
     """
     check_callable(f, "f")
     a = float(as_real_array(a, "a", ndim=0))
     b = float(as_real_array(b, "b", ndim=0))
-    tol = check_positive(tol, "tol")
+    xtol = check_positive(xtol, "xtol")
     max_iter = check_positive_int(max_iter, "max_iter")
     if not a < b:
         raise ValueError(f"`a` must be less than `b`, got a={a!r} and b={b!r}")
@@ -313,16 +303,16 @@ def bisection(f: Callable, a: float, b: float, *, tol: float = 1e-12,
         fm = _evaluate(f, m, scalar=True)
         if fm is None or not np.isfinite(fm):
             raise ValueError(f"`f` returned a non-finite value at x = {m!r}")
-        if fm == 0 or 0.5 * (b - a) <= tol * (1 + abs(m)) or m in (a, b):
-            return _result(history, "converged", f"converged to x = {m!r} in {k} halvings",
-                           scalar=True)
+        if fm == 0 or 0.5 * (b - a) <= xtol * (1 + abs(m)) or m in (a, b):
+            return result(history, "ftol" if fm == 0 else "xtol",
+                          f"converged to x = {m!r} in {k} halvings", scalar=True)
         if k == max_iter:
             break
         if np.sign(fm) == np.sign(fa):
             a, fa = m, fm
         else:
             b = m
-    return _result(history, "max_iter",
+    return result(history, "max_iter",
                    f"no convergence in max_iter = {max_iter} halvings; bracket "
                    f"[{a!r}, {b!r}]", scalar=True)
 
@@ -380,7 +370,7 @@ def convergence_order(errors) -> np.ndarray:
 
 
 def newton_basins(f: Callable, starts, roots, *, fprime: Callable | None = None,
-                  tol: float = 1e-12, max_iter: int = 100, rtol: float = 1e-8) -> np.ndarray:
+                  xtol: float = 1e-12, max_iter: int = 100, rtol: float = 1e-8) -> np.ndarray:
     r"""Which root Newton-Raphson reaches from each start: the basins of attraction on a line.
 
     The basin of attraction of a root :math:`r` is the set of starts :math:`x_0` whose
@@ -396,7 +386,7 @@ def newton_basins(f: Callable, starts, roots, *, fprime: Callable | None = None,
         The known roots, to label the outcomes.
     fprime : callable, optional
         The derivative; default a central difference.
-    tol, max_iter : float, int
+    xtol, max_iter : float, int
         Passed to :func:`newton_raphson`.
     rtol : float
         A converged iterate matches a root when it is within ``rtol * (1 + |root|)`` of it.
@@ -434,9 +424,9 @@ def newton_basins(f: Callable, starts, roots, *, fprime: Callable | None = None,
     rtol = check_positive(rtol, "rtol")
     labels = np.full(starts.shape, -1, dtype=int)
     for i, x0 in enumerate(starts):
-        result = newton_raphson(f, float(x0), fprime=fprime, tol=tol, max_iter=max_iter)
-        if result.converged:
-            match = np.nonzero(np.abs(roots - result.x) <= rtol * (1 + np.abs(roots)))[0]
+        run = newton_raphson(f, float(x0), fprime=fprime, xtol=xtol, max_iter=max_iter)
+        if run.converged:
+            match = np.nonzero(np.abs(roots - run.x) <= rtol * (1 + np.abs(roots)))[0]
             if match.size:
                 labels[i] = int(match[0])
     return labels

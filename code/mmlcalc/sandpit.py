@@ -32,6 +32,7 @@ import numpy as np
 import sympy as sp
 from scipy.optimize import minimize
 
+from ._iteration import IterationResult, backtrack, newton_step
 from ._validation import as_real_array, check_choice, check_positive, check_positive_int
 from .stationary import classify_stationary_point
 
@@ -465,10 +466,10 @@ class Landscape:
             H = self.hessian(x)
             if classify_stationary_point(H) != "minimum":
                 return None
-            step = np.linalg.solve(H, self.gradient(x))
-            if np.linalg.norm(step) > 0.1:
+            step = newton_step(self.gradient(x), H)
+            if step is None or np.linalg.norm(step) > 0.1:
                 return None
-            x = x - step
+            x = x + step
         inside = np.all(np.abs(x) < L - 1e-9)
         if not inside or np.linalg.norm(self.gradient(x)) > 1e-9:
             return None
@@ -625,31 +626,33 @@ def make_sandpit(seed: int, *, level: str = "easy", half_width: float = 3.0) -> 
 
 # --- a strategy: walk downhill, probing as you go ------------------------------------------------
 
-@dataclass(frozen=True)
-class ProbeLog:
-    """The record of a walk through the sandpit.
+@dataclass(frozen=True, eq=False, kw_only=True)
+class ProbeLog(IterationResult):
+    """The record of a walk through the sandpit: an :class:`~mmlcalc.IterationResult` with
+    every probe.
 
     Attributes
     ----------
+    x, converged, reason, message, n_iter, history
+        As for every iteration: `history` (also `path`) holds the points stood on, `x` the
+        last of them; `reason` is ``"gtol"`` (the slope fell below `gtol`), ``"stalled"``
+        (the steps became too short to move) or ``"max_iter"`` (the probes ran out).
     probes : tuple of Probe
         Every probe, in order (the first is the start).
     accepted : tuple of bool
         Whether each probe was a step taken (it was deeper than where we stood) or a probe
         rejected (the step was too long). The start counts as taken.
-    converged : bool
-        Whether the slope fell below the tolerance before the probes ran out.
 
     Book: section 2.5.
     """
 
     probes: tuple[Probe, ...]
     accepted: tuple[bool, ...]
-    converged: bool
 
     @property
     def path(self) -> np.ndarray:
         """The points stood on, shape (k, 2)."""
-        return np.array([p.x for p, ok in zip(self.probes, self.accepted, strict=True) if ok])
+        return self.history
 
     @property
     def final(self) -> Probe:
@@ -664,10 +667,10 @@ class ProbeLog:
     def to_dict(self) -> dict:
         """The log as plain data."""
         return {"probes": [p.to_dict() for p in self.probes], "accepted": list(self.accepted),
-                "converged": self.converged}
+                "converged": self.converged, "reason": self.reason}
 
 
-def descend_by_probing(landscape: Landscape, x0, *, step: float = 1.0, tol: float = 1e-6,
+def descend_by_probing(landscape: Landscape, x0, *, step: float = 1.0, gtol: float = 1e-6,
                        max_probes: int = 500) -> ProbeLog:
     r"""Find a low point by walking downhill: probe, step against the slope, repeat.
 
@@ -678,7 +681,7 @@ def descend_by_probing(landscape: Landscape, x0, *, step: float = 1.0, tol: floa
     (kept inside the pit). If :math:`\mathbf{x}'` is deeper by at least
     :math:`10^{-4} s \lVert \mathbf{g} \rVert^2` (the Armijo condition), step there and try a
     50% longer :math:`s` next time; otherwise stay and halve :math:`s`. Stop when
-    :math:`\lVert \mathbf{g} \rVert <` `tol`, or (not converged) when the steps become too
+    :math:`\lVert \mathbf{g} \rVert <` `gtol`, or (not converged) when the steps become too
     short to change :math:`\mathbf{x}` in floating point.
 
     Parameters
@@ -689,7 +692,7 @@ def descend_by_probing(landscape: Landscape, x0, *, step: float = 1.0, tol: floa
         Where to start.
     step : float
         The first step size :math:`s`, positive. Keyword-only.
-    tol : float
+    gtol : float
         Stop when the slope's length is below this. Keyword-only. Near a minimum the height
         changes by about :math:`\lVert \mathbf{g} \rVert^2 / \lambda`, which must stay above
         the rounding error of the height: tolerances below about :math:`10^{-7}` can stall.
@@ -700,7 +703,7 @@ def descend_by_probing(landscape: Landscape, x0, *, step: float = 1.0, tol: floa
     Returns
     -------
     ProbeLog
-        Every probe, which were steps, and whether the walk converged.
+        Every probe, which were steps, whether the walk converged and why it stopped.
 
     Raises
     ------
@@ -714,23 +717,23 @@ def descend_by_probing(landscape: Landscape, x0, *, step: float = 1.0, tol: floa
 
     Notes
     -----
-    This is gradient descent with a backtracking line search (chapter 5 studies it). The
-    height never increases along the path, so the walk ends in the basin of whichever local
-    minimum holds the start: on a hard landscape, not necessarily the deepest. Book: section
-    2.5, *The sandpit*.
+    This is gradient descent with a backtracking line search (chapter 5 studies it; the
+    same search serves :func:`mmlcalc.fit_least_squares`). The height never increases along
+    the path, so the walk ends in the basin of whichever local minimum holds the start: on a
+    hard landscape, not necessarily the deepest. Book: section 2.5, *The sandpit*.
 
     Examples
     --------
     >>> from mmlcalc import Landscape, descend_by_probing
     >>> bowl = Landscape(bowl_centre=(1.0, -0.5), curvatures=(2.0, 0.5))
     >>> log = descend_by_probing(bowl, [-2.0, 2.0])
-    >>> log.converged, [round(c, 5) for c in log.final.x]
-    (True, [1.0, -0.5])
+    >>> log.converged, log.reason, [round(c, 5) for c in log.final.x]
+    (True, 'gtol', [1.0, -0.5])
     """
     if not isinstance(landscape, Landscape):
         raise TypeError(f"`landscape` must be a Landscape, got {type(landscape).__name__}")
     step = check_positive(step, "step")
-    tol = check_positive(tol, "tol")
+    gtol = check_positive(gtol, "gtol")
     max_probes = check_positive_int(max_probes, "max_probes")
     x0 = as_real_array(x0, "x0")
     L = landscape.half_width
@@ -739,20 +742,37 @@ def descend_by_probing(landscape: Landscape, x0, *, step: float = 1.0, tol: floa
                          f"got {x0.tolist()}")
     here = landscape.probe(x0)
     probes, accepted = [here], [True]
+
+    def probe_at(rate):
+        probes.append(landscape.probe(np.clip(np.array(here.x) - rate * g, -L, L)))
+        accepted.append(False)
+        return probes[-1].height, probes[-1]
+
+    reason = "max_iter"
     while len(probes) < max_probes:
         g = np.array(here.gradient)
-        slope2 = float(g @ g)
-        if np.sqrt(slope2) < tol:
-            return ProbeLog(tuple(probes), tuple(accepted), converged=True)
-        if step * np.sqrt(slope2) < 1e-14 * (1.0 + np.linalg.norm(here.x)):
-            break  # the steps are too short to move in floating point: give up
-        there = landscape.probe(np.clip(np.array(here.x) - step * g, -L, L))
-        deeper = there.height <= here.height - 1e-4 * step * slope2
-        probes.append(there)
-        accepted.append(bool(deeper))
-        if deeper:
-            here, step = there, 1.5 * step
-        else:
-            step /= 2
-    converged = bool(np.linalg.norm(here.gradient) < tol)
-    return ProbeLog(tuple(probes), tuple(accepted), converged=converged)
+        norm = float(np.linalg.norm(g))
+        if norm < gtol:
+            reason = "gtol"
+            break
+        # halvings left before a step is too short to move in floating point
+        shortest = 1e-14 * (1.0 + np.linalg.norm(here.x))
+        tries = min(max_probes - len(probes), int(np.log2(step * norm / shortest)) + 1)
+        found = backtrack(probe_at, here.height, norm**2, step, max_tries=max(tries, 0))
+        if found is None:
+            if len(probes) < max_probes:
+                reason = "stalled"
+            break
+        rate, _, here = found
+        accepted[-1] = True
+        step = 1.5 * rate
+    else:
+        if np.linalg.norm(here.gradient) < gtol:
+            reason = "gtol"
+    path = np.array([p.x for p, ok in zip(probes, accepted, strict=True) if ok])
+    message = {"gtol": f"the slope {np.linalg.norm(here.gradient):.2g} is below gtol = {gtol:g}",
+               "stalled": "the steps became too short to move in floating point",
+               "max_iter": f"the {max_probes} probes ran out"}[reason]
+    return ProbeLog(x=path[-1].copy(), converged=reason == "gtol", n_iter=len(path) - 1,
+                    history=path, reason=reason, message=message, probes=tuple(probes),
+                    accepted=tuple(accepted))

@@ -27,6 +27,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from ._iteration import newton_step
 from ._validation import check_choice, check_positive
 from .sandpit import LEVELS, Landscape, make_sandpit
 
@@ -290,8 +291,8 @@ def auto_step(landscape: Landscape, x, *, method: str = "gradient", lr: float = 
     Returns
     -------
     ndarray, shape (2,) or None
-        The new point, or None for a Newton step where the Hessian is singular (its
-        determinant below :math:`10^{-12}` times the squared diagonal, at least 1).
+        The new point, or None for a Newton step where the Hessian is singular (condition
+        number at least :math:`10^{12}`, the rule of every Newton step in the package).
 
     Raises
     ------
@@ -330,10 +331,8 @@ def auto_step(landscape: Landscape, x, *, method: str = "gradient", lr: float = 
     if method == "gradient":
         step = -lr * g
     else:
-        H = landscape.hessian(x)
-        det = H[0, 0] * H[1, 1] - H[0, 1] * H[1, 0]
-        if abs(det) < 1e-12 * max(1.0, H[0, 0] ** 2 + H[1, 1] ** 2):
+        step = newton_step(g, landscape.hessian(x))
+        if step is None:
             return None
-        step = -np.linalg.solve(H, g)
     L = landscape.half_width
     return np.clip(x + step, -L, L)

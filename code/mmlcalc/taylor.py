@@ -28,6 +28,7 @@ from numbers import Real
 import numpy as np
 import sympy as sp
 
+from ._iteration import newton_step as _newton_step
 from ._validation import (
     _show,
     as_real_array,
@@ -718,8 +719,9 @@ def newton_step(g, H):
     TypeError
         If `g` or `H` is not real numbers.
     ValueError
-        If the shapes do not fit, a value is not finite, or `H` is singular (the model then
-        has no unique stationary point).
+        If the shapes do not fit, a value is not finite, or `H` is singular (condition number
+        at least :math:`10^{12}`, the one rule of the package; the model then has no
+        unique stationary point).
 
     See Also
     --------
@@ -750,8 +752,8 @@ def newton_step(g, H):
     if g.ndim == 0 or H.ndim < 2 or H.shape[-2:] != (g.shape[-1], g.shape[-1]):
         raise ValueError(f"`H` must have shape (..., n, n) and `g` shape (..., n), got "
                          f"{H.shape} and {g.shape}")
-    try:
-        return -np.linalg.solve(H, g[..., np.newaxis])[..., 0]
-    except np.linalg.LinAlgError:
+    step = _newton_step(g, H)
+    if step is None:
         raise ValueError(f"`H` is singular, so the quadratic model has no unique stationary "
-                         f"point: {_show(H)}") from None
+                         f"point: {_show(H)}")
+    return step
