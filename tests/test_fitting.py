@@ -382,3 +382,206 @@ def test_bad_options(kwargs, error, match):
 def test_bad_ridge(ridge, error, match):
     with pytest.raises(error, match=match):
         mml.linear_least_squares(np.ones((5, 1)), MML_Y, ridge=ridge)
+
+
+# --- badly scaled problems: a fit that says converged must be at the minimum ------------------
+#
+# Parameters of very different sizes, as real fits have them. References: the certified values
+# of NIST's Misra1a, and scipy's least_squares at tight tolerances (x_scale="jac"). A converged
+# fit must sit where the scaled gradient is small and chi-squared is within 1e-8 of the minimum.
+
+MISRA_X = np.array([77.6, 114.9, 141.1, 190.8, 239.9, 289.0, 332.8, 378.4, 434.8, 477.3, 536.8,
+                    593.1, 689.1, 760.0])
+MISRA_Y = np.array([10.07, 14.73, 17.94, 23.93, 29.61, 35.18, 40.02, 44.82, 50.76, 55.05, 61.01,
+                    66.40, 75.47, 81.78])
+MISRA_CERTIFIED = np.array([2.3894212918e02, 5.5015643181e-04])  # NIST StRD, Misra1a
+MISRA_RSS = 1.2455138894e-01
+
+
+def misra(x, b1, b2):
+    return b1 * (1 - np.exp(-b2 * x))
+
+
+def misra_jac(x, b1, b2):
+    return np.column_stack([1 - np.exp(-b2 * x), b1 * x * np.exp(-b2 * x)])
+
+
+def decay(t, A, k, c):
+    return A * np.exp(-k * t) + c
+
+
+def decay_jac(t, A, k, c):
+    e = np.exp(-k * t)
+    return np.column_stack([e, -A * t * e, np.ones_like(t)])
+
+
+def steep_line(x, a, b):
+    return a * x + b
+
+
+def steep_line_jac(x, a, b):
+    return np.column_stack([x, np.ones_like(x)])
+
+
+def _decay_data():
+    rng = np.random.default_rng(19)
+    t = np.linspace(0.0, 1e4, 40)
+    return t, decay(t, 1.2e3, 4.7e-4, 30.0) + rng.normal(0.0, 5.0, t.size), 5.0
+
+
+def _steep_line_data():
+    # a slope of 3.75e8 per unit x and an intercept of 1: parameters 1e8 apart in size
+    rng = np.random.default_rng(7)
+    x = np.linspace(0.0, 1e-8, 11)
+    return x, 3.75e8 * x + 1.0 + rng.normal(0.0, 0.01, x.size), 0.01
+
+
+BADLY_SCALED = {
+    "misra1a": (misra, misra_jac, (MISRA_X, MISRA_Y, 1.0),
+                [[500.0, 1e-4], [250.0, 5e-4], list(MISRA_CERTIFIED)]),
+    "decay": (decay, decay_jac, _decay_data(), [[1e3, 1e-3, 0.0], [500.0, 2e-4, 100.0]]),
+    "steep line": (steep_line, steep_line_jac, _steep_line_data(), [[3.75e8, 3.0], [1e8, -5.0]]),
+}
+
+
+def _reference(model, jac, data, p0):
+    x, y, sigma = data
+    ref = least_squares(lambda p: (y - model(x, *p)) / sigma, p0,
+                        jac=lambda p: -jac(x, *p) / sigma, x_scale="jac", method="lm",
+                        xtol=1e-15, ftol=1e-15, gtol=1e-15)
+    return ref.x, 2 * ref.cost
+
+
+def _scaled_gradient(model, jac, data, params):
+    """MINPACK's scaled gradient: the largest cosine between the residuals and a column of J."""
+    x, y, sigma = data
+    r = (y - model(x, *params)) / sigma
+    J = jac(x, *params) / sigma
+    norms = np.linalg.norm(J, axis=0)  # a column of zeros: chi-squared is flat that way
+    return float(np.max(np.abs(J.T @ r) / np.where(norms > 0, norms, 1.0)) / np.linalg.norm(r))
+
+
+def _assert_at_the_minimum(fit, model, jac, data, chi2_min):
+    assert fit.reason in mml.CONVERGED and fit.converged
+    assert fit.chi2 <= chi2_min * (1 + 1e-8), (fit.chi2, chi2_min, fit.message)
+    assert _scaled_gradient(model, jac, data, fit.x) < 1e-6, fit.message
+
+
+@pytest.mark.parametrize("problem", sorted(BADLY_SCALED))
+@pytest.mark.parametrize("method", ["lm", "gauss-newton", "steepest"])
+@pytest.mark.parametrize("exact_jacobian", [False, True])
+def test_a_converged_fit_of_a_badly_scaled_problem_is_at_the_minimum(problem, method,
+                                                                    exact_jacobian):
+    model, jac, data, starts = BADLY_SCALED[problem]
+    x, y, sigma = data
+    best, chi2_min = _reference(model, jac, data, starts[0])
+    for p0 in starts:
+        fit = mml.fit_least_squares(model, x, y, p0, sigma=sigma, method=method,
+                                    jac=jac if exact_jacobian else None,
+                                    max_iter=300 if method == "steepest" else None)
+        if method == "lm":  # Levenberg-Marquardt must get there within its default budget
+            assert fit.converged, fit.message
+        if fit.converged:
+            _assert_at_the_minimum(fit, model, jac, data, chi2_min)
+        else:  # not converged is honest only if it is not (yet) at the minimum
+            assert fit.reason in {"max_iter", "stalled", "diverged"}
+
+
+@pytest.mark.parametrize("problem", sorted(BADLY_SCALED))
+@pytest.mark.parametrize("method", ["lm", "gauss-newton", "steepest"])
+def test_a_fit_started_at_the_answer_stays_there(problem, method):
+    model, jac, data, starts = BADLY_SCALED[problem]
+    x, y, sigma = data
+    best, chi2_min = _reference(model, jac, data, starts[0])
+    fit = mml.fit_least_squares(model, x, y, best, sigma=sigma, method=method, max_iter=2)
+    _assert_at_the_minimum(fit, model, jac, data, chi2_min)
+    np.testing.assert_allclose(fit.x, best, rtol=1e-7)
+    assert fit.n_iter <= 2
+
+
+def test_misra1a_reaches_the_certified_answer():
+    for p0 in ([500.0, 1e-4], [250.0, 5e-4]):  # NIST's two starts
+        for method in ("lm", "gauss-newton"):
+            fit = mml.fit_least_squares(misra, MISRA_X, MISRA_Y, p0, method=method,
+                                        xtol=1e-12, ftol=1e-14, gtol=1e-12)
+            assert fit.converged, fit.message
+            np.testing.assert_allclose(fit.x, MISRA_CERTIFIED, rtol=1e-9)
+            assert fit.chi2 == pytest.approx(MISRA_RSS, rel=1e-9)
+
+
+# --- the three failures of issue 19 -----------------------------------------------------------
+
+def test_finite_difference_steps_are_in_proportion_to_each_parameter():
+    # Failure 2: every parameter below 1 was stepped by the same absolute 6e-6 (bigger than a
+    # rate constant of 5.5e-4 can bear), although the docstring promised proportional steps.
+    steps = mml.fitting.parameter_steps([238.9, 5.5e-4, 0.0, -3e8])
+    np.testing.assert_allclose(steps, np.cbrt(np.finfo(float).eps) * np.array([238.9, 5.5e-4,
+                                                                               1.0, 3e8]))
+    # the Jacobian the fit differentiates agrees with the exact one to 1e-9 in every column
+    p = MISRA_CERTIFIED
+    J = mml.jacobian(lambda q: misra(MISRA_X, *q), p, h=mml.fitting.parameter_steps(p))
+    np.testing.assert_allclose(J, misra_jac(MISRA_X, *p), rtol=1e-9)
+    fd = mml.fit_least_squares(misra, MISRA_X, MISRA_Y, [250.0, 5e-4], xtol=1e-12, ftol=1e-14)
+    exact = mml.fit_least_squares(misra, MISRA_X, MISRA_Y, [250.0, 5e-4], jac=misra_jac,
+                                  xtol=1e-12, ftol=1e-14)
+    np.testing.assert_allclose(fd.x, exact.x, rtol=1e-10)
+    np.testing.assert_allclose(fd.covariance, exact.covariance, rtol=1e-6)
+
+
+@pytest.mark.parametrize("jac", [None, steep_line_jac])
+@pytest.mark.parametrize("method", ["lm", "gauss-newton", "steepest"])
+def test_a_large_parameter_does_not_make_a_small_one_look_converged(method, jac):
+    # Failure 3: the test |step| <= tol (tol + |p|) took |p| = 3.75e8 and so accepted a step of
+    # 2 in an intercept of 1 as "converged" at the start, chi-squared far above the minimum;
+    # with an exact Jacobian too.
+    x, y, sigma = _steep_line_data()
+    best, chi2_min = _reference(steep_line, steep_line_jac, (x, y, sigma), [3.75e8, 3.0])
+    fit = mml.fit_least_squares(steep_line, x, y, [3.75e8, 3.0], sigma=sigma, method=method,
+                                jac=jac, max_iter=300 if method == "steepest" else None)
+    assert fit.n_iter > 0 or not fit.converged
+    if fit.converged:
+        _assert_at_the_minimum(fit, steep_line, steep_line_jac, (x, y, sigma), chi2_min)
+    if method != "steepest":
+        assert fit.converged, fit.message
+
+
+def test_levenberg_marquardt_has_room_for_a_few_hundred_iterations():
+    # Failure 1's fits: LM stopped at 100 steps saying "not converged" while 8-11 digits were
+    # right; now its budget is 1000 steps, and running out says how to go on.
+    x, y, sigma = _decay_data()
+    hard = mml.fit_least_squares(decay, x, y, [1.0, 1e-2, 0.0], sigma=sigma)
+    assert hard.converged, hard.message
+    short = mml.fit_least_squares(decay, x, y, [1.0, 1e-2, 0.0], sigma=sigma, max_iter=3)
+    assert short.reason == "max_iter" and "pass a larger max_iter" in short.message
+
+
+# --- every stopping test means a minimum (property) -------------------------------------------
+
+@settings(max_examples=25, deadline=None)
+@given(log_a=st.floats(-4.0, 4.0), log_k=st.floats(-4.0, 1.0), seed=st.integers(0, 2**16),
+       method=st.sampled_from(["lm", "gauss-newton", "steepest"]),
+       far=st.floats(0.2, 5.0))
+def test_converged_means_a_stationary_point_whatever_the_scales(log_a, log_k, seed, method,
+                                                               far):
+    # Far from the answer a fit may find another stationary point (Gauss-Newton can run k off
+    # to infinity, where chi-squared is flat); it must never call a slope converged.
+    a, k = 10.0**log_a, 10.0**log_k
+    rng = np.random.default_rng(seed)
+    t = np.linspace(0.0, 3.0 / k, 25)
+    sigma = 0.05 * a
+    y = decay(t, a, k, 0.0) + rng.normal(0.0, sigma, t.size)
+    data = (t, y, sigma)
+    best, chi2_min = _reference(decay, decay_jac, data, [a, k, 0.0])
+    fit = mml.fit_least_squares(decay, t, y, [far * a, k / far, 0.0], sigma=sigma,
+                                method=method, max_iter=100)
+    if fit.converged:
+        assert _scaled_gradient(decay, decay_jac, data, fit.x) < 1e-6, fit.message
+        if np.all(np.abs(fit.x[:2] / best[:2] - 1) < 0.5):  # in the answer's basin: at it
+            _assert_at_the_minimum(fit, decay, decay_jac, data, chi2_min)
+
+
+def test_fit_results_are_iteration_results():
+    fit = mml.fit_least_squares(line, MML_X, MML_Y, [0.0, 0.0])
+    assert isinstance(fit, mml.IterationResult)
+    assert fit.params is fit.x and fit.path is fit.history
+    assert fit.history.shape == (fit.n_iter + 1, 2) and fit.reason in mml.CONVERGED

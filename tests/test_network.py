@@ -106,9 +106,9 @@ def test_training_fits_a_line_and_lowers_the_cost_tenfold_on_a_curve():
     y = np.sin(2 * x) + 0.05 * rng.normal(size=x.shape)
     net = mml.init_network([1, 8, 1], activations=["tanh", "identity"], rng=1)
     result = mml.train(net, x, y, lr=0.1, n_steps=1500)
-    assert not result.diverged and result.history.shape == (1501,)
-    assert result.history[0] / result.history[-1] > 10
-    assert result.history[-1] == pytest.approx(mml.cost(result.network, x, y), rel=1e-12)
+    assert not result.diverged and result.cost_history.shape == (1501,)
+    assert result.cost_history[0] / result.cost_history[-1] > 10
+    assert result.cost_history[-1] == pytest.approx(mml.cost(result.network, x, y), rel=1e-12)
     # train is train_step repeated
     stepped = net
     for _ in range(3):
@@ -123,7 +123,7 @@ def test_too_large_a_learning_rate_is_reported_not_raised():
     net = mml.init_network([1, 1], activations="identity", rng=0)
     result = mml.train(net, x, 50 * x, lr=1e3, n_steps=500)
     assert result.diverged
-    assert np.all(np.isfinite(result.history)) and np.all(np.diff(result.history) > 0)
+    assert np.all(np.isfinite(result.cost_history)) and np.all(np.diff(result.cost_history) > 0)
     assert np.all(np.isfinite(result.network.parameters()))
 
 

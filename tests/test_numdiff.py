@@ -425,3 +425,102 @@ def test_jacobian_bad_input():
     with np.errstate(divide="ignore"), pytest.raises(ValueError,
                                                      match="`f` returned a non-finite value"):
         mml.hessian(lambda p: 1 / p[..., 0], [0.0, 1.0], h=0.5)
+
+
+# --- one step per coordinate (issue 19) ---------------------------------------------------------
+
+MISRA_X = [77.6, 114.9, 141.1, 190.8, 239.9, 289.0, 332.8, 378.4, 434.8, 477.3, 536.8, 593.1,
+           689.1, 760.0]
+MISRA_Y = [10.07, 14.73, 17.94, 23.93, 29.61, 35.18, 40.02, 44.82, 50.76, 55.05, 61.01, 66.40,
+           75.47, 81.78]
+
+
+def _exact_derivatives(expr, symbols, point):
+    at = dict(zip(symbols, point, strict=True))
+    g = np.array([float(sp.diff(expr, s).subs(at)) for s in symbols])
+    H = np.array([[float(sp.diff(expr, s, t).subs(at)) for t in symbols] for s in symbols])
+    return g, H
+
+
+def test_steps_are_scaled_to_each_coordinate():
+    steps = mml.coordinate_steps([239.0, 5.5e-4, -3.0])
+    np.testing.assert_allclose(steps, np.cbrt(np.finfo(float).eps) * np.array([239.0, 1.0, 3.0]))
+    np.testing.assert_allclose(mml.coordinate_steps([[1e4, 0.0]], method="hessian"),
+                               [np.finfo(float).eps ** 0.25 * np.array([1e4, 1.0])])
+    np.testing.assert_array_equal(mml.coordinate_steps([1.0, 2.0], [1e-3, 1e-5]), [1e-3, 1e-5])
+
+
+def test_gradient_and_hessian_at_a_badly_scaled_point():
+    # Failure 1 of issue 19: at (239, 5.5e-4), the NIST Misra1a model's parameters, one step
+    # scaled to the largest coordinate (1.4e-3) stepped the second past zero: the gradient of
+    # the mean prediction was 9% wrong, and the Hessian's zero entry came out near 1e5.
+    b1, b2 = sp.symbols("b1 b2")
+    x = np.array(MISRA_X)
+    mean_model = sum(b1 * (1 - sp.exp(-b2 * sp.Float(xi, 30))) for xi in MISRA_X) / len(x)
+
+    def f(p):
+        p = np.asarray(p)
+        return np.mean(p[..., :1] * (1 - np.exp(-p[..., 1:] * x)), axis=-1)
+
+    p = np.array([239.0, 5.5e-4])
+    g_exact, H_exact = _exact_derivatives(mean_model, (b1, b2), p)
+    old_step = np.cbrt(np.finfo(float).eps) * 239.0
+    old = (f(p + [0, old_step]) - f(p - [0, old_step])) / (2 * old_step)
+    assert abs(old / g_exact[1] - 1) > 0.05                 # the failure, for the record
+    np.testing.assert_allclose(mml.gradient(f, p), g_exact, rtol=1e-5)
+    # the Hessian's default step for b2 is eps^(1/4) = 1.2e-4 (the floor of 1), and the model
+    # varies on the scale 1/760 in b2: truncation error about (1.2e-4 * 760)^2 / 12 = 7e-4
+    np.testing.assert_allclose(mml.hessian(f, p), H_exact, rtol=2e-3,
+                               atol=1e-6 * np.abs(H_exact).max())
+    np.testing.assert_allclose(mml.gradient(f, p, method="complex"), g_exact, rtol=1e-12)
+
+
+def test_steps_per_coordinate_rescue_a_function_that_varies_on_a_small_scale():
+    # Chi-squared of Misra1a near its minimum varies in b2 on a scale of ~1e-5, far below the
+    # default step's floor of 1 x 6e-6: steps in proportion to each coordinate, given as `h`,
+    # give 5 or more digits where the default gives none.
+    b1, b2 = sp.symbols("b1 b2")
+    x, y = np.array(MISRA_X), np.array(MISRA_Y)
+    chi2 = sum((sp.Float(yi, 30) - b1 * (1 - sp.exp(-b2 * sp.Float(xi, 30)))) ** 2
+               for xi, yi in zip(MISRA_X, MISRA_Y, strict=True))
+
+    def f(p):
+        p = np.asarray(p)
+        return np.sum((y - p[..., :1] * (1 - np.exp(-p[..., 1:] * x))) ** 2, axis=-1)
+
+    p = np.array([239.0, 5.5e-4])
+    g_exact, H_exact = _exact_derivatives(chi2, (b1, b2), p)
+    np.testing.assert_allclose(mml.gradient(f, p, h=np.cbrt(np.finfo(float).eps) * p), g_exact,
+                               rtol=1e-5)
+    np.testing.assert_allclose(mml.hessian(f, p, h=np.finfo(float).eps ** 0.25 * p), H_exact,
+                               rtol=1e-7)
+
+
+@settings(max_examples=40, deadline=None)
+@given(scales=st.lists(st.floats(-6.0, 6.0), min_size=2, max_size=4))
+def test_each_partial_derivative_is_right_whatever_the_other_coordinates_sizes(scales):
+    # f(x) = sum_i sin(x_i / s_i): each partial is cos(x_i / s_i) / s_i, on its own scale s_i
+    s = 10.0 ** np.array(scales)
+    x = 0.3 * s
+
+    def f(p):
+        return np.sum(np.sin(p / s), axis=-1)
+
+    exact = np.cos(0.3) / s
+    h = np.cbrt(np.finfo(float).eps) * s
+    np.testing.assert_allclose(mml.gradient(f, x, h=h), exact, rtol=1e-8)
+    np.testing.assert_allclose(mml.jacobian(f, x, h=np.sqrt(np.finfo(float).eps) * s,
+                                            method="forward")[0], exact, rtol=1e-6)
+    # and the defaults, where every |x_i| >= 1 (so that the step is relative): the same
+    if np.all(np.abs(x) >= 1):
+        np.testing.assert_allclose(mml.gradient(f, x), exact, rtol=1e-8)
+
+
+def test_a_bad_per_coordinate_step_is_refused():
+    with pytest.raises(ValueError, match=r"`h` must be a number or one step per coordinate, "
+                                         r"shape \(2,\), got shape \(3,\)"):
+        mml.gradient(np.sum, [1.0, 2.0], h=[1e-3, 1e-3, 1e-3])
+    with pytest.raises(ValueError, match="`h` must be positive"):
+        mml.hessian(np.sum, [1.0, 2.0], h=[1e-3, 0.0])
+    with pytest.raises(TypeError, match="takes 1 positional argument"):
+        mml.default_step(1.0, "central")  # the method is keyword-only

@@ -509,7 +509,8 @@ class _Problem:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             values = np.asarray(self.model(self.x, *params), dtype=float)
             r = (self.y - values) / self.sigma
-        return r if r.shape == self.y.shape and np.all(np.isfinite(r)) else None
+            finite = r.shape == self.y.shape and np.all(np.isfinite(r)) and np.isfinite(r @ r)
+        return r if finite else None
 
     def jacobian(self, params):
         r"""Jacobian of the residuals, :math:`-J_{\text{model}} / \sigma`, shape (m, n)."""

@@ -45,6 +45,7 @@ from ._validation import (
     check_positive,
     check_positive_int,
 )
+from ._iteration import IterationResult
 from .numdiff import coordinate_steps, gradient
 
 __all__ = ["ACTIVATIONS", "Activation", "ForwardPass", "GradientCheck", "Gradients", "Network",
@@ -731,27 +732,33 @@ def train_step(net: Network, x, y, *, lr) -> Network:
     return Network(weights, biases, net.activations)
 
 
-@dataclass(frozen=True, eq=False)
-class TrainingResult:
-    r"""The outcome of :func:`train`.
+@dataclass(frozen=True, eq=False, kw_only=True)
+class TrainingResult(IterationResult):
+    r"""The outcome of :func:`train`: an :class:`~mmlcalc.IterationResult` with the network.
 
     Attributes
     ----------
+    x, converged, reason, message, n_iter, history
+        As for every iteration: `history` holds the flat parameters :math:`\theta` before each
+        step and after the last (shape ``(n_iter + 1, P)``), `x` the last of them. Training runs
+        a fixed number of steps, with no stopping test, so `reason` is ``"max_iter"`` when every
+        step was taken and ``"diverged"`` when the cost or the parameters became non-finite
+        (a learning rate too large); `converged` is always False.
     network : Network
-        The network after the last completed step.
-    history : ndarray
-        The cost before each step and after the last one: ``n_steps + 1`` values when no step
-        failed.
-    diverged : bool
-        True if the cost or the parameters became non-finite (a learning rate too large);
-        training stopped there and `network` is the last finite one.
+        The network after the last completed step (its parameters are `x`).
+    cost_history : ndarray, shape (n_iter + 1,)
+        The cost at every entry of `history`.
 
     Book: section 3.5.
     """
 
     network: Network
-    history: np.ndarray
-    diverged: bool = False
+    cost_history: np.ndarray
+
+    @property
+    def diverged(self) -> bool:
+        """True if training stopped because the cost or the parameters became non-finite."""
+        return self.reason == "diverged"
 
 
 def train(net: Network, x, y, *, lr, n_steps) -> TrainingResult:
@@ -774,8 +781,8 @@ def train(net: Network, x, y, *, lr, n_steps) -> TrainingResult:
     Returns
     -------
     TrainingResult
-        The trained network, the cost history and whether training diverged. It never raises
-        because the cost blew up: the history shows it.
+        The trained network, the parameters and the cost at every step, and whether training
+        diverged (``reason``). It never raises because the cost blew up: the history shows it.
 
     Raises
     ------
@@ -798,8 +805,8 @@ def train(net: Network, x, y, *, lr, n_steps) -> TrainingResult:
     >>> x = np.linspace(-1, 1, 20)[:, None]
     >>> net = init_network([1, 1], activations="identity", rng=0)
     >>> result = train(net, x, 3 * x - 1, lr=0.2, n_steps=200)   # learn y = 3x - 1
-    >>> bool(result.history[-1] < 1e-10), result.history.size
-    (True, 201)
+    >>> bool(result.cost_history[-1] < 1e-10), result.cost_history.size, result.reason
+    (True, 201, 'max_iter')
     >>> np.round(result.network.weights[0], 6), np.round(result.network.biases[0], 6)
     (array([[3.]]), array([-1.]))
     """
@@ -810,9 +817,11 @@ def train(net: Network, x, y, *, lr, n_steps) -> TrainingResult:
     weights, biases, names = list(net.weights), list(net.biases), net.activations
     passes = _forward(weights, biases, names, x)
     history = [float(_mean_squared(passes.output, y))]
-    diverged = False
+    thetas = [net.parameters()]
+    reason = "max_iter"
+    message = f"took all n_steps = {n_steps} steps (training has no stopping test)"
     with np.errstate(over="ignore", invalid="ignore"):  # a too-large lr is reported, not warned
-        for _ in range(n_steps):
+        for k in range(n_steps):
             grads = _backward(weights, names, passes, y)
             new_weights = [W - lr * dW for W, dW in zip(weights, grads.weights, strict=True)]
             new_biases = [b - lr * db for b, db in zip(biases, grads.biases, strict=True)]
@@ -820,12 +829,18 @@ def train(net: Network, x, y, *, lr, n_steps) -> TrainingResult:
             new_cost = _mean_squared(new_passes.output, y)
             if not (np.isfinite(new_cost) and all(np.all(np.isfinite(p))
                                                   for p in new_weights + new_biases)):
-                diverged = True
+                reason = "diverged"
+                message = (f"diverged at step {k + 1}: the cost or the parameters became "
+                           f"non-finite (lr = {lr:g} is too large)")
                 break
             weights, biases, passes = new_weights, new_biases, new_passes
             history.append(float(new_cost))
+            thetas.append(np.concatenate([np.concatenate([W.ravel(), b])
+                                          for W, b in zip(weights, biases, strict=True)]))
     net = Network(weights, biases, names)
-    return TrainingResult(net, np.array(history), diverged)
+    return TrainingResult(x=thetas[-1], converged=False, n_iter=len(thetas) - 1,
+                          history=np.array(thetas), reason=reason, message=message,
+                          network=net, cost_history=np.array(history))
 
 
 def _mean_squared(a, y):
