@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._iteration import IterationResult
 from ._validation import (
     as_generator,
     as_real_array,
@@ -45,7 +46,6 @@ from ._validation import (
     check_positive,
     check_positive_int,
 )
-from ._iteration import IterationResult
 from .numdiff import coordinate_steps, gradient
 
 __all__ = ["ACTIVATIONS", "Activation", "ForwardPass", "GradientCheck", "Gradients", "Network",
