@@ -91,29 +91,28 @@ def result(history, reason: str, message: str, *, scalar: bool = False, kinds=()
                            history=history, reason=reason, message=message, kinds=tuple(kinds))
 
 
+def quietly(f: Callable, *args):
+    """``f(*args)`` with numpy's overflow warnings off (the caller checks); NaN if Python's
+    ``OverflowError`` is raised, so that the caller reports divergence rather than crash."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        try:
+            return f(*args)
+        except OverflowError:
+            return np.nan
+
+
 #: A matrix whose condition number reaches this counts as singular (see :func:`newton_step`).
 _SINGULAR = 1e12
 
 
 def newton_step(g, H):
-    r"""The Newton step :math:`\delta` that solves :math:`H \delta = -g`, or None if there is none.
+    r"""The Newton step :math:`\delta` solving :math:`H\delta = -g` (shape of `g`; stacks too),
+    or None if `H` is singular.
 
-    The one rule for "singular" in the package: no step exists when :math:`H` is not finite,
-    or its condition number is at least :math:`10^{12}` (exactly singular, or so close that
-    fewer than four digits of the step would be right), or the solution is not finite. (The
-    sandpit game's script applies the same test to its 2 x 2 Hessians.)
-
-    Parameters
-    ----------
-    g : float or ndarray, shape (n,) or (..., n)
-        The value (root finding) or gradient (minimisation).
-    H : float or ndarray, shape (n, n) or (..., n, n)
-        The derivative (scalar problem), Jacobian or Hessian.
-
-    Returns
-    -------
-    float or ndarray or None
-        The step, shaped like `g`; None if `H` (any of a stack) is singular.
+    The one rule for "singular" in the package: `H` (any of a stack) is not finite, or its
+    condition number is at least :math:`10^{12}` (exactly singular, or so close that fewer than
+    four digits of the step would be right), or the step is not finite. The sandpit game's
+    script applies the same test to its 2 x 2 Hessians.
     """
     g, H = np.asarray(g, dtype=float), np.asarray(H, dtype=float)
     if not np.all(np.isfinite(H)):
@@ -132,37 +131,16 @@ def _finite(step):
     return step if np.all(np.isfinite(step)) else None
 
 
+
 def backtrack(phi: Callable, f0: float, slope: float, rate: float, *, max_tries: int = 60,
               c: float = 1e-4):
-    r"""Armijo backtracking: halve the rate until the objective falls enough.
+    r"""Armijo backtracking: try :math:`\eta, \eta/2, \eta/4, \dots` and accept the first with
+    :math:`\varphi(\eta) \le \varphi(0) - c\,\eta\,s` (for a step along :math:`-g`,
+    :math:`s = \lVert g \rVert^2`).
 
-    Accept the first rate :math:`\eta` with
-
-    .. math:: \varphi(\eta) \le \varphi(0) - c\,\eta\,s, \qquad s = \lVert \nabla f \rVert^2
-
-    (for a step along :math:`-\nabla f`), trying :math:`\eta, \eta/2, \eta/4, \dots`.
-
-    Parameters
-    ----------
-    phi : callable
-        ``phi(rate)`` returns ``(value, extra)``: the objective after a step of that rate
-        (``inf`` if it is not finite) and anything the caller wants back for the accepted
-        step (residuals, a probe).
-    f0 : float
-        The objective where the step starts.
-    slope : float
-        The decrease rate :math:`s > 0` along the direction (:math:`\lVert g \rVert^2`).
-    rate : float
-        The first rate to try.
-    max_tries : int
-        The most rates to try.
-    c : float
-        Armijo's constant.
-
-    Returns
-    -------
-    tuple or None
-        ``(rate, value, extra)`` for the accepted rate, or None if no rate was accepted.
+    ``phi(rate)`` returns ``(value, extra)``: the objective after that step (``inf`` if not
+    finite) and what the caller wants back for it (residuals, a probe). Returns
+    ``(rate, value, extra)`` for the accepted rate, or None after `max_tries` rates.
     """
     for _ in range(max_tries):
         value, extra = phi(rate)

@@ -15,7 +15,7 @@ from numbers import Real
 
 import numpy as np
 
-from ._iteration import IterationResult, newton_step, result
+from ._iteration import IterationResult, newton_step, quietly, result
 from ._validation import (
     _show,
     as_real_array,
@@ -62,13 +62,15 @@ def _checked_gradient(g, x: np.ndarray, name: str = "grad"):
     return g if np.all(np.isfinite(g)) else None
 
 
-def _call(fun: Callable, *args):
-    """Call the user's function with numpy's overflow warnings off (the caller checks)."""
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        try:
-            return fun(*args)
-        except OverflowError:
-            return np.nan
+def _gradient_test(g, k: int, gtol: float, max_iter: int):
+    """``(reason, message)`` if the iteration stops at step `k` with gradient `g`, else None."""
+    norm = float(np.linalg.norm(g))
+    if norm <= gtol:
+        return "gtol", f"|grad f| = {norm:.2g} <= gtol = {gtol:g} after {k} steps"
+    if k == max_iter:
+        return "max_iter", (f"no convergence in max_iter = {max_iter} steps; |grad f| = "
+                            f"{norm:.3g} at the last iterate")
+    return None
 
 
 def _too_far(x: np.ndarray, x_limit: float) -> bool:
@@ -187,8 +189,8 @@ def gradient_descent(grad: Callable, x0, *, lr, max_iter: int = 10_000, gtol: fl
     x = _start(x0)
 
     def full_gradient(point):
-        return _checked_gradient(_call(grad, point, everyone) if stochastic else
-                                 _call(grad, point), point)
+        return _checked_gradient(quietly(grad, point, everyone) if stochastic else
+                                 quietly(grad, point), point)
 
     g = full_gradient(x)
     if g is None:
@@ -200,12 +202,8 @@ def gradient_descent(grad: Callable, x0, *, lr, max_iter: int = 10_000, gtol: fl
 
     while True:
         # g is the full gradient at x: test it (every step, or every epoch when stochastic)
-        norm = float(np.linalg.norm(g))
-        if norm <= gtol:
-            return stopped("gtol", f"|grad f| = {norm:.2g} <= gtol = {gtol:g} after {k} steps")
-        if k == max_iter:
-            return stopped("max_iter", f"no convergence in max_iter = {max_iter} steps; "
-                           f"|grad f| = {norm:.3g} at the last iterate")
+        if (done := _gradient_test(g, k, gtol, max_iter)) is not None:
+            return stopped(*done)
         if stochastic:
             order = generator.permutation(n_samples)
             batches = [order[i:i + batch_size] for i in range(0, n_samples, batch_size)]
@@ -215,7 +213,7 @@ def gradient_descent(grad: Callable, x0, *, lr, max_iter: int = 10_000, gtol: fl
             if k == max_iter:
                 break
             if stochastic:
-                g = _checked_gradient(_call(grad, x, idx), x)
+                g = _checked_gradient(quietly(grad, x, idx), x)
                 if g is None:
                     return stopped("diverged", f"the mini-batch gradient is not finite at "
                                    f"x = {_show(x)} after {k} steps")
@@ -235,15 +233,14 @@ def gradient_descent(grad: Callable, x0, *, lr, max_iter: int = 10_000, gtol: fl
 
 def _hessian_at(grad: Callable, hess: Callable | None, x: np.ndarray):
     """The Hessian at `x` (given, or the Jacobian of `grad` by central differences)."""
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        if hess is None:
-            try:
-                H = jacobian(grad, x)
-            except (ValueError, OverflowError):
-                return None
-            H = 0.5 * (H + H.T)
-        else:
-            H = _call(hess, x)
+    if hess is None:
+        try:
+            H = quietly(jacobian, grad, x)
+        except ValueError:  # grad was not finite at x +- h
+            return None
+        H = 0.5 * (H + H.T)
+    else:
+        H = quietly(hess, x)
     try:
         H = np.asarray(H, dtype=float)
     except (TypeError, ValueError):
@@ -262,7 +259,7 @@ def _minimise(grad, x0, hess, *, gtol, max_iter, x_limit, choose):
     max_iter = check_positive_int(max_iter, "max_iter")
     x_limit = check_positive(x_limit, "x_limit")
     x = _start(x0)
-    g = _checked_gradient(_call(grad, x), x)
+    g = _checked_gradient(quietly(grad, x), x)
     if g is None:
         raise ValueError(f"`grad` returned a non-finite value at `x0` = {_show(x)}")
     history, kinds = [x], []
@@ -271,12 +268,8 @@ def _minimise(grad, x0, hess, *, gtol, max_iter, x_limit, choose):
         return result(history, reason, message, kinds=kinds)
 
     for k in range(max_iter + 1):
-        norm = float(np.linalg.norm(g))
-        if norm <= gtol:
-            return stopped("gtol", f"|grad f| = {norm:.2g} <= gtol = {gtol:g} after {k} steps")
-        if k == max_iter:
-            return stopped("max_iter", f"no convergence in max_iter = {max_iter} steps; "
-                           f"|grad f| = {norm:.3g} at the last iterate")
+        if (done := _gradient_test(g, k, gtol, max_iter)) is not None:
+            return stopped(*done)
         H = _hessian_at(grad, hess, x)
         if H is None:
             return stopped("diverged", f"the Hessian is not finite at x = {_show(x)}")
@@ -290,7 +283,7 @@ def _minimise(grad, x0, hess, *, gtol, max_iter, x_limit, choose):
         if _too_far(x, x_limit):
             return stopped("diverged", f"|x| = {np.linalg.norm(x):.3g} exceeds x_limit = "
                            f"{x_limit:g} after {k + 1} steps")
-        g = _checked_gradient(_call(grad, x), x)
+        g = _checked_gradient(quietly(grad, x), x)
         if g is None:
             return stopped("diverged", f"the gradient is not finite at x = {_show(x)} after "
                            f"{k + 1} steps")

@@ -165,18 +165,10 @@ def chi_squared(model: Callable, x, y, params, *, sigma=None) -> float:
 
     Parameters
     ----------
-    model : callable
-        ``model(x, *params)`` returns the prediction at every data point, shape (m,). This is
-        the convention of :func:`scipy.optimize.curve_fit`, so one model serves both.
-    x : array_like
-        The independent variable, passed to `model` unchanged.
-    y : array_like, shape (m,)
-        The measured values.
-    params : array_like, shape (n,)
-        The parameters :math:`\mathbf{a}` at which to evaluate.
-    sigma : float or array_like of shape (m,), optional
-        Standard deviations of the `y` (positive). Default 1, which makes chi-squared the plain
-        sum of squared residuals. Keyword-only.
+    model, x, y, params, sigma
+        As for :func:`residuals` (``model(x, *params)``, the convention of
+        :func:`scipy.optimize.curve_fit`, so one model serves both); the default ``sigma=1``
+        makes chi-squared the plain sum of squared residuals.
 
     Returns
     -------
@@ -185,10 +177,8 @@ def chi_squared(model: Callable, x, y, params, *, sigma=None) -> float:
 
     Raises
     ------
-    TypeError
-        If `model` is not callable or an array is not real.
-    ValueError
-        If shapes disagree, `sigma` is not positive, or `model` returns non-finite values.
+    TypeError, ValueError
+        As :func:`residuals`.
 
     See Also
     --------

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._iteration import IterationResult, newton_step, result
+from ._iteration import IterationResult, newton_step, quietly, result
 from ._validation import (
     _show,
     as_real_array,
@@ -28,41 +28,24 @@ from .numdiff import derivative, jacobian
 __all__ = ["bisection", "convergence_order", "newton_basins", "newton_raphson"]
 
 
-def _evaluate(f: Callable, x, *, scalar: bool):
-    """``f(x)`` as a float array, with numpy's overflow warnings off (the caller checks).
-
-    Returns None if `f` overflowed (Python's ``OverflowError``) so the caller can report
-    divergence rather than crash.
-    """
-    arg = np.float64(x) if scalar else x
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        try:
-            value = f(arg)
-        except OverflowError:
-            return None
+def _evaluate(f: Callable, x, *, scalar: bool, name: str = "f"):
+    """``f(x)`` as a float array (NaN where `f` overflowed: the caller reports divergence)."""
+    value = quietly(f, np.float64(x) if scalar else x)
     try:
         return np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError(f"`f` must return real numbers, got {_show(value)}") from None
+        raise TypeError(f"`{name}` must return real numbers, got {_show(value)}") from None
 
 
 def _slope(f: Callable, fprime: Callable | None, x, *, scalar: bool):
     """The derivative (scalar) or Jacobian (system) at `x`; None if it is not finite."""
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        if fprime is not None:
-            try:
-                value = fprime(np.float64(x) if scalar else x)
-            except OverflowError:
-                return None
-            try:
-                value = np.asarray(value, dtype=float)
-            except (TypeError, ValueError):
-                raise TypeError(f"`fprime` must return real numbers, got {_show(value)}") from None
-        else:
-            try:
-                value = derivative(f, x) if scalar else jacobian(f, x)
-            except (ValueError, OverflowError):  # f overflowed at x +- h: reported by the caller
-                return None
+    if fprime is not None:
+        value = _evaluate(fprime, x, scalar=scalar, name="fprime")
+    else:
+        try:
+            value = quietly(derivative if scalar else jacobian, f, x)
+        except ValueError:  # f was not finite at x +- h: reported by the caller
+            return None
     value = np.asarray(value, dtype=float)
     return value if np.all(np.isfinite(value)) else None
 
@@ -165,10 +148,9 @@ def newton_raphson(f: Callable, x0, *, fprime: Callable | None = None, xtol: flo
 
     fx = _evaluate(f, x, scalar=scalar)
     shape = () if scalar else x.shape
-    if fx is None or fx.shape != shape:
-        got = "an overflow" if fx is None else f"shape {fx.shape}"
+    if fx.shape != shape:
         raise ValueError(f"`f` must return {'a number' if scalar else f'shape {shape}'} at "
-                         f"`x0`, got {got}")
+                         f"`x0`, got shape {fx.shape}")
     if not np.all(np.isfinite(fx)):
         raise ValueError(f"`f` returned a non-finite value ({_show(fx)}) at `x0` = {_show(x)}")
     if fprime is not None:
@@ -200,7 +182,7 @@ def newton_raphson(f: Callable, x0, *, fprime: Callable | None = None, xtol: flo
                            f"|x| = {_norm(x_new):.3g} exceeds x_limit = {x_limit:g} after "
                            f"{k + 1} steps", scalar=scalar)
         fx_new = _evaluate(f, x_new, scalar=scalar)
-        if fx_new is None or not np.all(np.isfinite(fx_new)):
+        if not np.all(np.isfinite(fx_new)):
             return result(history, "diverged",
                            f"f is not finite at x = {_show(x_new)} after {k + 1} steps",
                            scalar=scalar)
@@ -289,7 +271,7 @@ def bisection(f: Callable, a: float, b: float, *, xtol: float = 1e-12,
         raise ValueError(f"`a` must be less than `b`, got a={a!r} and b={b!r}")
     fa, fb = (_evaluate(f, end, scalar=True) for end in (a, b))
     for name, end, value in (("a", a, fa), ("b", b, fb)):
-        if value is None or value.shape != () or not np.isfinite(value):
+        if value.shape != () or not np.isfinite(value):
             raise ValueError(f"`f` must return a finite number at `{name}` = {end!r}, got "
                              f"{_show(value)}")
     if fa * fb > 0:
@@ -301,7 +283,7 @@ def bisection(f: Callable, a: float, b: float, *, xtol: float = 1e-12,
         m = 0.5 * (a + b)
         history.append(m)
         fm = _evaluate(f, m, scalar=True)
-        if fm is None or not np.isfinite(fm):
+        if not np.isfinite(fm):
             raise ValueError(f"`f` returned a non-finite value at x = {m!r}")
         if fm == 0 or 0.5 * (b - a) <= xtol * (1 + abs(m)) or m in (a, b):
             return result(history, "ftol" if fm == 0 else "xtol",
