@@ -265,3 +265,46 @@ def test_bad_points_and_gradients():
         mml.newton_minimize(quad_grad, X0, hess=A)
     with pytest.raises(ValueError, match="`max_step` must be positive"):
         mml.hybrid_minimize(quad_grad, X0, lr=0.1, max_step=0.0)
+
+
+# --- converged means a stationary point (properties, issue 19) --------------------------------
+
+@settings(max_examples=40, deadline=None)
+@given(eigenvalues=st.tuples(st.floats(0.01, 100.0), st.floats(0.01, 100.0)),
+       angle=st.floats(0.0, 3.0), fraction=st.floats(0.05, 1.9), gtol=st.floats(1e-10, 1e-4),
+       momentum=st.sampled_from([0.0, 0.5, 0.9]))
+def test_gradient_descent_converged_means_a_stationary_point(eigenvalues, angle, fraction,
+                                                             gtol, momentum):
+    R = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    A = R @ np.diag(eigenvalues) @ R.T
+    b = np.array([1.0, -2.0])
+    result = mml.gradient_descent(lambda x: A @ x - b, [3.0, 3.0],
+                                  lr=fraction / max(eigenvalues), gtol=gtol, momentum=momentum,
+                                  max_iter=3000)
+    if result.converged:
+        assert result.reason == "gtol"
+        assert np.linalg.norm(A @ result.x - b) <= gtol
+        np.testing.assert_allclose(result.x, np.linalg.solve(A, b),
+                                   atol=2 * gtol / min(eigenvalues))
+
+
+@settings(max_examples=40, deadline=None)
+@given(start=st.tuples(st.floats(-2.0, 2.0), st.floats(-2.0, 2.0)), tilt=st.floats(-1.0, 1.0),
+       method=st.sampled_from(["newton", "hybrid"]), exact=st.booleans())
+def test_newton_and_hybrid_converged_means_a_stationary_point(start, tilt, method, exact):
+    # f = x^4 - 2x^2 + y^2 + tilt x: minima, a saddle, and a singular Hessian on x = +-1/sqrt 3
+    def grad(v):
+        return np.array([4 * v[0] ** 3 - 4 * v[0] + tilt, 2 * v[1]])
+
+    def hess(v):
+        return np.array([[12 * v[0] ** 2 - 4, 0.0], [0.0, 2.0]])
+
+    options = {"hess": hess if exact else None, "gtol": 1e-9}
+    if method == "newton":
+        result = mml.newton_minimize(grad, list(start), **options)
+    else:
+        result = mml.hybrid_minimize(grad, list(start), lr=0.05, **options)
+    if result.converged:
+        assert np.linalg.norm(grad(result.x)) <= 1e-9
+    else:
+        assert result.reason in {"zero derivative", "diverged", "max_iter"}

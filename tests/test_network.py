@@ -318,3 +318,34 @@ def test_gradient_check_arguments_are_checked():
         mml.gradient_check(net, [1.0], [1.0], h=-1e-5)
     with pytest.raises(ValueError, match="`theta` must have 7 entries, got 3"):
         net.with_parameters([1.0, 2.0, 3.0])
+
+
+def test_training_returns_an_iteration_result():
+    x = np.linspace(-1, 1, 10)[:, None]
+    net = mml.init_network([1, 2, 1], activations=["tanh", "identity"], rng=3)
+    result = mml.train(net, x, 2 * x, lr=0.1, n_steps=20)
+    assert isinstance(result, mml.IterationResult)
+    assert result.reason == "max_iter" and not result.converged and not result.diverged
+    assert result.history.shape == (21, net.n_parameters) and result.n_iter == 20
+    np.testing.assert_array_equal(result.history[0], net.parameters())
+    np.testing.assert_array_equal(result.x, result.network.parameters())
+    np.testing.assert_allclose(result.cost_history,
+                               [mml.cost(net.with_parameters(t), x, 2 * x) for t in result.history],
+                               rtol=1e-12)
+
+
+def test_gradient_check_takes_a_users_gradient():
+    net = mml.init_network([2, 3, 1], activations=["tanh", "identity"], rng=0)
+    x, y = [[0.5, -1.0], [1.0, 2.0]], [[1.0], [0.0]]
+    right = mml.gradient_check(net, x, y)
+    as_array = mml.gradient_check(net, x, y, grad=right.analytic)
+    as_function = mml.gradient_check(net, x, y, grad=mml.backward)
+    np.testing.assert_array_equal(as_array.rel_error, right.rel_error)
+    np.testing.assert_array_equal(as_function.rel_error, right.rel_error)
+    doubled = mml.gradient_check(net, x, y, grad=2 * right.analytic)
+    np.testing.assert_allclose(doubled.rel_error[right.analytic != 0], 0.5, rtol=1e-6)
+    # the numerical side is mml.gradient with one step per parameter
+    np.testing.assert_array_equal(right.h, mml.coordinate_steps(net.parameters()))
+    with pytest.raises(ValueError, match=r"`grad` must give one entry per parameter, shape "
+                                         r"\(13,\), got shape \(3,\)"):
+        mml.gradient_check(net, x, y, grad=[1.0, 2.0, 3.0])

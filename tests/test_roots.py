@@ -337,3 +337,56 @@ def test_newton_basins_bad_input():
         mml.newton_basins(p, [[0.0]], ROOTS)
     with pytest.raises(ValueError, match="`rtol` must be positive"):
         mml.newton_basins(p, [0.0], ROOTS, rtol=-1.0)
+
+
+# --- converged means a root (properties, issue 19) ----------------------------------------------
+
+@settings(max_examples=60, deadline=None)
+@given(roots=st.lists(st.floats(-5.0, 5.0), min_size=1, max_size=4, unique=True),
+       x0=st.floats(-10.0, 10.0), exact=st.booleans())
+def test_newton_converged_means_a_root(roots, x0, exact):
+    roots = np.sort(roots)
+    if roots.size > 1 and np.min(np.diff(roots)) < 0.1:  # simple roots only
+        return
+    poly = np.polynomial.Polynomial.fromroots(roots)
+    result = mml.newton_raphson(poly, x0, fprime=poly.deriv() if exact else None)
+    if result.converged:
+        assert result.reason in {"xtol", "ftol"}
+        assert np.min(np.abs(roots - result.x)) <= 1e-8 * (1 + np.max(np.abs(roots)))
+    assert result.converged == (result.reason in mml.CONVERGED)
+
+
+@settings(max_examples=40, deadline=None)
+@given(r=st.floats(0.5, 3.0), c=st.floats(-3.0, 3.0), start=st.tuples(st.floats(-4, 4),
+                                                                         st.floats(-4, 4)))
+def test_newton_on_a_system_converged_means_a_root(r, c, start):
+    def F(v):  # a circle of radius r and the line x = c y
+        return np.array([v[0] ** 2 + v[1] ** 2 - r**2, v[0] - c * v[1]])
+
+    result = mml.newton_raphson(F, list(start))
+    if result.converged:
+        np.testing.assert_allclose(F(result.x), 0.0, atol=1e-9 * r**2)
+
+
+@settings(max_examples=40, deadline=None)
+@given(root=st.floats(-100.0, 100.0), width=st.floats(0.1, 50.0), xtol=st.floats(1e-14, 1e-3))
+def test_bisection_converged_means_within_xtol_of_the_root(root, width, xtol):
+    result = mml.bisection(lambda x: np.tanh(x - root), root - width, root + 0.7 * width,
+                           xtol=xtol)
+    assert result.converged and result.reason in {"xtol", "ftol"}
+    assert abs(result.x - root) <= 2 * xtol * (1 + abs(result.x)) + 4e-16 * (1 + abs(root))
+
+
+def test_one_rule_for_singular():
+    from mmlcalc._iteration import newton_step
+    assert newton_step(1.0, 0.0) is None
+    assert newton_step(3.0, 2.0) == -1.5
+    assert newton_step([1.0, 1.0], [[1.0, 1.0], [1.0, 1.0]]) is None              # singular
+    assert newton_step([1.0, 1.0], [[1.0, 0.0], [0.0, 1e-13]]) is None            # cond 1e13
+    np.testing.assert_allclose(newton_step([1.0, 1.0], [[1.0, 0.0], [0.0, 1e-11]]),
+                               [-1.0, -1e11])                                     # cond 1e11
+    assert newton_step([1.0, 1.0], [[np.inf, 0.0], [0.0, 1.0]]) is None
+    # the Jacobian of a system is judged by the same rule as a Hessian
+    flat = mml.newton_raphson(lambda v: np.array([v[0] + v[1], 2 * (v[0] + v[1])]), [1.0, 2.0],
+                              fprime=lambda v: np.array([[1.0, 1.0], [2.0, 2.0]]))
+    assert flat.reason == "zero derivative" and not flat.converged

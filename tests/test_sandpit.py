@@ -204,3 +204,17 @@ def test_bad_make_sandpit_and_descent_arguments():
         descend_by_probing(OURS, [0.0, 0.0], step=-1.0)
     with pytest.raises(ValueError, match="`max_probes` must be at least 1"):
         descend_by_probing(OURS, [0.0, 0.0], max_probes=0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 50), start=st.tuples(st.floats(-2.9, 2.9), st.floats(-2.9, 2.9)),
+       level=st.sampled_from(["easy", "hard"]))
+def test_a_walk_that_converged_stands_where_the_slope_is_flat(seed, start, level):
+    pit = make_sandpit(seed, level=level)
+    log = descend_by_probing(pit, list(start), gtol=1e-6, max_probes=300)
+    assert isinstance(log, mml.IterationResult) and log.n_iter == len(log.path) - 1
+    if log.converged:
+        assert log.reason == "gtol"
+        assert np.linalg.norm(pit.gradient(log.x)) < 1e-6
+    else:
+        assert log.reason in {"stalled", "max_iter"}
