@@ -372,10 +372,8 @@ def hybrid_minimize(grad: Callable, x0, *, lr: float, hess: Callable | None = No
 
     Parameters
     ----------
-    grad : callable
-        ``grad(x)`` returns :math:`\nabla f(x)`, shape ``(n,)``.
-    x0 : array_like, shape (n,)
-        The start.
+    grad, x0
+        As :func:`newton_minimize`.
     lr : float
         The learning rate :math:`\eta` of the fallback gradient step.
     hess : callable, optional

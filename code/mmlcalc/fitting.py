@@ -580,7 +580,7 @@ def fit_least_squares(model: Callable, x, y, p0, *, sigma=None, method: str = "l
         ``jac(x, *params)`` returns the Jacobian of the *model*,
         :math:`\partial y(x_i; \mathbf{a})/\partial a_j`, shape (m, n). Default: central
         differences with :func:`mmlcalc.jacobian`, each parameter stepped in proportion to its
-        own size (:func:`parameter_steps`).
+        own size (``mmlcalc.fitting.parameter_steps``).
     lr : float, optional
         Steepest descent only: a fixed learning rate :math:`\eta`. Default: a backtracking line
         search (start from twice the last accepted rate, halve until :math:`\chi^2` falls by at
