@@ -13,7 +13,7 @@ import numpy as np
 
 __all__ = ["REASONS", "IterationResult"]
 
-#: Why an iteration stopped: each ``reason`` a result can carry, with what it means.
+#: Each ``reason`` a result can carry, with what it means (why an iteration stopped).
 REASONS = {
     "converged": "the stopping test was met",
     "zero derivative": "the derivative (or Jacobian, or Hessian) was singular: no step exists",

@@ -231,6 +231,8 @@ class LinearFit:
     dof : int
         Degrees of freedom, number of points minus 2.
 
+    Notes
+    -----
     Book: sections 6.1 and 6.2.
     """
 
@@ -445,6 +447,8 @@ class FitResult:
     chi2_path : ndarray, shape (n_iter + 1,)
         :math:`\chi^2` at every iterate.
 
+    Notes
+    -----
     Book: sections 6.4 and 6.5.
     """
 

@@ -136,6 +136,8 @@ class Activation:
         Whether :math:`\sigma` is differentiable everywhere (ReLU has a kink at 0), and so
         whether the complex-step check applies.
 
+    Notes
+    -----
     Book: sections 3.3 and 3.4.
     """
 
@@ -371,6 +373,8 @@ class ForwardPass:
         The activations :math:`a^{(0)} = x, a^{(1)}, \dots, a^{(L)}` (``a[l]`` is
         :math:`a^{(l)}`).
 
+    Notes
+    -----
     Book: sections 3.4 and 3.5.
     """
 
@@ -561,6 +565,8 @@ class Gradients:
     biases : tuple of ndarray
         :math:`\partial C / \partial b^{(l)}`, each shaped like :math:`b^{(l)}`.
 
+    Notes
+    -----
     Book: section 3.5.
     """
 
@@ -746,6 +752,8 @@ class TrainingResult:
         True if the cost or the parameters became non-finite (a learning rate too large);
         training stopped there and `network` is the last finite one.
 
+    Notes
+    -----
     Book: section 3.5.
     """
 
@@ -857,6 +865,8 @@ class GradientCheck:
     method : str
         ``"central"``, ``"forward"`` or ``"complex"``.
 
+    Notes
+    -----
     Book: section 3.6.
     """
 

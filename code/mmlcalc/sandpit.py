@@ -68,6 +68,8 @@ class Dimple:
     width : float
         :math:`w > 0`, its standard deviation: the dent's radius is about :math:`2w`.
 
+    Notes
+    -----
     Book: section 2.5.
     """
 
@@ -98,6 +100,8 @@ class Probe:
     gradient : (float, float)
         :math:`\\nabla h(x)`, the slope: it points uphill, so :math:`-\\nabla h` is downhill.
 
+    Notes
+    -----
     Book: section 2.5.
     """
 
@@ -132,6 +136,8 @@ class LocalMinimum:
         How many of the descents started on a grid over the pit ended here: a rough size of
         its basin.
 
+    Notes
+    -----
     Book: section 2.5.
     """
 
@@ -639,6 +645,8 @@ class ProbeLog:
     converged : bool
         Whether the slope fell below the tolerance before the probes ran out.
 
+    Notes
+    -----
     Book: section 2.5.
     """
 
