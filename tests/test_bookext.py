@@ -17,6 +17,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from sphinx.errors import ExtensionError
 
 from conftest import ROOT
@@ -58,6 +59,19 @@ PAGE = textwrap.dedent("""\
     :::
     """)
 
+NOTEBOOK_PAGE = textwrap.dedent("""\
+    ---
+    file_format: mystnb
+    kernelspec:
+      name: python3
+    ---
+    # A tiny book
+
+    ```{code-cell} ipython3
+    print(6 * 7)
+    ```
+    """)
+
 # What goes wrong without each patch, as Sphinx reports it.
 SYMPTOMS = {
     "multitoc-parallel": "does not declare if it is safe for parallel reading",
@@ -76,7 +90,10 @@ def tiny_book(tmp_path_factory) -> Path:
                       "sphinx_codeautolink", "bookext"]
         external_toc_path = "_toc.yml"
         myst_enable_extensions = ["colon_fence", "dollarmath"]
-        nb_execution_mode = "off"
+        exclude_patterns = ["_build"]
+        html_theme = "sphinx_book_theme"
+        nb_execution_mode = "cache"
+        nb_execution_cache_path = {str(root / "_build" / ".jupyter_cache")!r}
         nitpicky = True
         sys.path.insert(0, {str(ROOT)!r})
         from conf import nitpick_ignore_regex  # the book's own exemptions
@@ -86,7 +103,7 @@ def tiny_book(tmp_path_factory) -> Path:
         "format: jb-book\nroot: index\nparts:\n  - caption: Pages\n    numbered: true\n"
         "    chapters:\n" + "".join(f"      - file: {page}\n" for page in pages),
         encoding="utf-8")
-    (root / "index.md").write_text("# A tiny book\n", encoding="utf-8")
+    (root / "index.md").write_text(NOTEBOOK_PAGE, encoding="utf-8")
     for n, page in enumerate(pages, start=1):
         (root / f"{page}.md").write_text(PAGE.format(n=n), encoding="utf-8")
     return root
@@ -137,6 +154,17 @@ def test_an_unknown_patch_name_is_an_error(tiny_book, tmp_path):
     assert result.returncode != 0
     assert "mmlbook_skip_patches names no patch: ['no-such-patch']" in \
         result.stdout + result.stderr
+
+
+def test_the_download_menu_offers_the_notebook_first(tiny_book, tmp_path):
+    assert _build(tiny_book, tmp_path / "html").returncode == 0
+    page = BeautifulSoup((tmp_path / "html" / "index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    entries = page.select(".dropdown-download-buttons a")
+    assert [a.get_text(strip=True) for a in entries][:2] == [".ipynb", ".md"]
+    assert entries[0]["href"] == "_notebooks/index.ipynb"
+    assert (tmp_path / "html" / "_notebooks" / "index.ipynb").is_file()
+    assert not page.select(".dropdown-download-buttons a[href$='p1.ipynb']")
 
 
 def test_the_scripts_of_mmlcalc_ship_with_the_package_and_every_page_loads_them(tiny_book,
