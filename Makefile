@@ -31,10 +31,7 @@ test-fast: $(READY) ## run the fast tests only (no book builds); `make test` run
 	$(PY) -m pytest -m "not build"
 
 serve: $(READY) ## live rebuild while you edit, at http://127.0.0.1:$(PORT)
-	$(PY) -m sphinx_autobuild -n --keep-going -j auto -d _build/serve/doctrees \
-	  --watch code/mmlcalc --port $(PORT) \
-	  --re-ignore '(^|/)(_build|\.venv|\.git|tests|tools|\.[a-z_]+_cache|\.hypothesis|__pycache__)(/|$$)' \
-	  . _build/serve/html
+	$(PY) tools/serve.py --port $(PORT)
 
 bench: $(READY) ## time clean, no-op and one-section builds (median of 3) into _build/bench.json
 	$(PY) tools/bench.py

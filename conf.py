@@ -71,7 +71,7 @@ html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["book/_static"]
 html_css_files = ["book.css", "interactive.css"]
-html_js_files = ["book.js", "sandpit.js", "animation.js"]  # our own scripts, no library
+html_js_files = ["book.js"]  # our own script, no library (bookext adds mmlcalc's own)
 html_favicon = "book/_static/favicon.svg"
 html_last_updated_fmt = ""
 html_theme_options = {
@@ -95,13 +95,14 @@ napoleon_use_rtype = False
 napoleon_use_param = False         # a Parameters list with plain-text types, not type links
 napoleon_preprocess_types = False  # parameter types stay plain text ("float or ndarray")
 # Offline, there is no inventory of numpy's, scipy's, sympy's or matplotlib's documentation, so
-# "See Also" entries naming them cannot become links. Napoleon also turns the prose types of
-# numpydoc sections ("ndarray, shape (k,)") into class references, which can never resolve:
-# those are exempt. References to our own functions and pages must resolve.
+# references to them cannot become links: those are exempt. So are the prose types that the
+# Python domain reads out of numpydoc "Attributes" sections ("ndarray, shape (n_iter + 1, n)"
+# becomes the targets ndarray, shape, n_iter + 1 and n). Everything else must resolve: a
+# reference to an mmlcalc name that does not exist fails the build.
 nitpick_ignore_regex = [
     (r"py:.*", r"(numpy|np|scipy|sympy|sp|matplotlib|mpl|plt|jax|torch|sklearn)\..*"),
     (r"py:exc", r"(TypeError|ValueError|RuntimeError)"),
-    (r"py:class", r".*"),
+    (r"py:class", r"ndarray|callable|shape|[A-Za-z]|\d+|\w+( [-+*] \w+)+"),
 ]
 
 # Names in the book's code cells link to their API entries (``mml.derivative`` -> numdiff).

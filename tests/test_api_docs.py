@@ -80,3 +80,20 @@ def test_every_module_has_an_api_page():
     assert modules <= pages, f"modules without an API page: {sorted(modules - pages)}"
     assert re.search(r"automodule:: mmlcalc\.plotting\.derivatives",
                      (ROOT / "book" / "appendix" / "api" / "plotting.md").read_text())
+
+
+def test_every_public_name_is_documented_on_an_api_page():
+    """A name in ``mmlcalc.__all__`` is documented by the API page of the module that defines
+    it (``automodule``; a subpackage by pages of its modules); private modules need a page of
+    their own."""
+    pages = "\n".join(p.read_text(encoding="utf-8")
+                      for p in (ROOT / "book" / "appendix" / "api").glob("*.md"))
+    documented = set(re.findall(r"automodule:: (mmlcalc[\w.]*)", pages))
+    missing = []
+    for name in mmlcalc.__all__:
+        obj = getattr(mmlcalc, name)
+        home = obj.__name__ if inspect.ismodule(obj) else getattr(obj, "__module__", None)
+        if home is not None and home.startswith("mmlcalc") and not any(
+                page == home or page.startswith(home + ".") for page in documented):
+            missing.append(f"{name} (from {home})")
+    assert not missing, f"public names with no API entry: {missing}"

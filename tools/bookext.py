@@ -5,11 +5,14 @@
    file of the package the kernels will import; ``conf.py`` puts the hash in the execution
    cache's path and in a config value whose change makes Sphinx re-read every page.
 2. **Failures that say where.** When a notebook fails, myst-nb's warning carries nbclient's
-   traceback but not the cell's place in the source file; :func:`_locate_failing_cell` adds
-   "cell N, line L" so an author can jump straight to it.
+   traceback but not the cell's place in the source file; :func:`failing_cell` reads it from
+   the executed notebook (the cell with the error, and the line myst-nb recorded for it).
 3. **Math served from the site.** MathJax 3 comes from the ``sphinx-mathjax-offline`` wheel;
    only the files a page can load (the TeX-to-CommonHTML bundle, its fonts, the TeX extensions
    it may autoload, the menu and accessibility modules) are copied into ``_static/mathjax``.
+4. **mmlcalc's own scripts.** The HTML of the sandpit game and the slider figures needs the
+   JavaScript that ships with the package (``mmlcalc/_static``); it is served from there.
+5. **Patches of third-party extensions**, each pinned to the release it fixes (``PATCHES``).
 """
 
 from __future__ import annotations
@@ -17,9 +20,12 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.fileutil import copy_asset
 
@@ -64,26 +70,24 @@ def _copy_mathjax(app: Sphinx, exc: Exception | None) -> None:
             copy_asset(src, dest.parent)
 
 
-_CELL_SOURCE = re.compile(r"-{18}\n(.*?)\n-{18}", re.S)
+def failing_cell(notebook: dict) -> str | None:
+    """Where an executed notebook stopped: ``"code cell N, line L"`` of its MyST source.
 
-
-def _locate_failing_cell(docname: str, srcdir: Path, traceback: str) -> str | None:
-    """Find the failing cell of `docname` from nbclient's message: ``"cell N, line L"``."""
-    match = _CELL_SOURCE.search(traceback)
-    if not match:
-        return None
-    failing = match.group(1).strip()
-    path = next(srcdir.glob(docname + ".*"), None)
-    if path is None:
-        return None
-    text = path.read_text(encoding="utf-8")
-    cells = list(re.finditer(r"^```\{code-cell\}[^\n]*\n(.*?)^```", text, re.S | re.M))
-    for number, cell in enumerate(cells, start=1):
-        body = "\n".join(line for line in cell.group(1).splitlines()
-                         if not line.startswith(":"))  # drop `:tags:` style options
-        if body.strip() == failing or failing in cell.group(1):
-            line = text.count("\n", 0, cell.start()) + 1
-            return f"code cell {number}, line {line}"
+    nbclient leaves the error as the failing cell's last output, and myst-nb records the
+    source line each cell starts on (``metadata.source_map``) when it reads a MyST file.
+    A cell tagged ``raises-exception`` may fail: it is skipped.
+    """
+    source_map = notebook.get("metadata", {}).get("source_map") or []
+    code_cells = 0
+    for index, cell in enumerate(notebook.get("cells", [])):
+        if cell.get("cell_type") != "code":
+            continue
+        code_cells += 1
+        if "raises-exception" in cell.get("metadata", {}).get("tags", []):
+            continue
+        if any(output.get("output_type") == "error" for output in cell.get("outputs", [])):
+            line = f", line {source_map[index]}" if index < len(source_map) else ""
+            return f"code cell {code_cells}{line}"
     return None
 
 
@@ -103,19 +107,31 @@ def _create_execution_cache(app: Sphinx) -> None:
 
 def _report_failures(app: Sphinx, env) -> None:
     """After reading, name the page, cell and line of every notebook that failed to execute."""
+    import nbformat
     from myst_nb.sphinx_ import NbMetadataCollector
 
     srcdir = Path(app.srcdir)
+    executed = Path(app.outdir).parent / "jupyter_execute"
     for docname in sorted(env.found_docs):
         exec_data = NbMetadataCollector.get_exec_data(env, docname) or {}
         if exec_data.get("succeeded", True):
             continue
-        where = _locate_failing_cell(docname, srcdir, exec_data.get("traceback") or "")
         place = Path(env.doc2path(docname)).relative_to(srcdir).as_posix()
+        notebook = executed / f"{docname}.ipynb"  # myst-nb writes it, outputs and all
+        where = failing_cell(nbformat.read(notebook, as_version=4)) if notebook.exists() \
+            else None
         place += f", {where}" if where else ""
         logger.warning("execution failed in %s: %s (the traceback is printed above)",
                        place, exec_data.get("error"), type="mmlbook", subtype="exec",
                        location=docname)
+
+
+# --- patches of third-party extensions ---------------------------------------------------------
+# Each patch fixes one release of one extension. It states the release it was written for, and
+# the build stops when another release is installed: the upstream fix may have landed (then the
+# patch must go) or the code it replaces may have changed (then it may be wrong). Each has a
+# test that fails without it (tests/test_bookext_patches.py). A test can leave patches out
+# with ``-D mmlbook_skip_patches=name,name``.
 
 
 def _declare_multitoc_parallel_safe(app: Sphinx) -> None:
@@ -127,7 +143,7 @@ def _declare_multitoc_parallel_safe(app: Sphinx) -> None:
         ext.parallel_read_safe = True
 
 
-def _let_proof_domain_merge() -> None:
+def _let_proof_domain_merge(app: Sphinx) -> None:
     """sphinx-proof declares itself parallel-safe, but its domain lacks ``merge_domaindata``,
     so a parallel read crashes. The domain keeps no per-document data of its own (proofs live
     in ``env.proof_list``, which sphinx-proof merges itself), so merging has nothing to do."""
@@ -136,6 +152,80 @@ def _let_proof_domain_merge() -> None:
 
     if ProofDomain.merge_domaindata is Domain.merge_domaindata:
         ProofDomain.merge_domaindata = lambda self, docnames, otherdata: None
+
+
+def _tolerate_untitled_sections(app: Sphinx) -> None:
+    """sphinx-codeautolink pops a title for every section it leaves, but sphinx-exercise's
+    exercises make sections without a title node, and the empty stack then crashes the read.
+    Pop only what was pushed."""
+    from sphinx_codeautolink.extension.block import CodeBlockAnalyser
+
+    if getattr(CodeBlockAnalyser.depart_section, "_mmlbook", False):
+        return
+
+    def depart_section(self, node) -> None:
+        if self.title_stack:
+            self.title_stack.pop()
+
+    depart_section._mmlbook = True
+    CodeBlockAnalyser.depart_section = depart_section
+
+
+@dataclass(frozen=True)
+class Patch:
+    """A fix of one release of a third-party extension, applied when the build starts."""
+
+    name: str            # what ``mmlbook_skip_patches`` calls it
+    distribution: str    # the package on PyPI
+    version: str         # the release the patch was written for and tested against
+    problem: str         # what goes wrong without it
+    upstream: str        # where the fix belongs
+    apply: Callable[[Sphinx], None]
+
+
+PATCHES = (
+    Patch("multitoc-parallel", "sphinx-multitoc-numbering", "0.1.3",
+          "it does not declare itself parallel-safe, so the read falls back to serial and warns",
+          "github.com/executablebooks/sphinx-multitoc-numbering/issues/27",
+          _declare_multitoc_parallel_safe),
+    Patch("proof-merge", "sphinx-proof", "0.4.0",
+          "its domain lacks merge_domaindata, so a parallel read crashes",
+          "github.com/executablebooks/sphinx-proof: not reported yet",
+          _let_proof_domain_merge),
+    Patch("codeautolink-sections", "sphinx-codeautolink", "0.19.0",
+          "a section without a title empties its title stack and crashes the read",
+          "github.com/felix-hilden/sphinx-codeautolink: not reported yet",
+          _tolerate_untitled_sections),
+)
+
+
+def check_patched_versions(patches=PATCHES) -> None:
+    """Stop the build if an extension that a patch fixes is not the release it was written for."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    for patch in patches:
+        try:
+            installed = version(patch.distribution)
+        except PackageNotFoundError:
+            installed = "not installed"
+        if installed != patch.version:
+            raise ExtensionError(
+                f"tools/bookext.py patches {patch.distribution} {patch.version} "
+                f"({patch.problem}; upstream: {patch.upstream}), but {installed} is installed. "
+                f"Check whether that release "
+                f"fixes the problem (then delete the patch) or still has it (then test the "
+                f"patch against it and update its version in PATCHES).")
+
+
+def _apply_patches(app: Sphinx, config) -> None:
+    check_patched_versions()
+    skipped = {name.strip() for name in config.mmlbook_skip_patches.split(",") if name.strip()}
+    unknown = skipped - {patch.name for patch in PATCHES}
+    if unknown:
+        raise ExtensionError(f"mmlbook_skip_patches names no patch: {sorted(unknown)}")
+    for patch in PATCHES:
+        if patch.name not in skipped:
+            patch.apply(app)
 
 
 def _resolve_mmlcalc_alias(app: Sphinx, env, node, contnode):
@@ -303,42 +393,56 @@ def _write_notebooks(app: Sphinx, exc: Exception | None) -> None:
             target.write_text(text, encoding="utf-8")
 
 
-def _notebook_link(app: Sphinx, pagename: str, templatename, context, doctree) -> None:
-    """Tell the page's script where its notebook is (book.js adds it to the download menu)."""
+def _notebook_button(app: Sphinx, pagename: str, templatename, context, doctree) -> None:
+    """Offer the page's notebook first in the theme's download menu.
+
+    sphinx-book-theme builds that menu from ``context["header_buttons"]`` (at priority 501,
+    so this runs after it); it offers an ``.ipynb`` only for pages written as notebooks,
+    and ours are MyST markdown.
+    """
     if doctree is None or pagename not in app.env.found_docs:
         return
     executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
     if not executed.exists():
         return
-    href = context["pathto"](f"{NOTEBOOKS}/{pagename}.ipynb", 1)
-    # The theme's <head> has no place for extra tags, so the link rides in the body.
-    context["body"] = context.get("body", "") + \
-        f'<span hidden id="mmlbook-notebook" data-href="{href}"></span>'
+    for group in context.get("header_buttons", []):
+        if group.get("label") == "download-buttons":
+            group["buttons"].insert(0, {
+                "type": "link",
+                "url": context["pathto"](f"{NOTEBOOKS}/{pagename}.ipynb", 1),
+                "text": ".ipynb",
+                "icon": "fas fa-code",
+                "tooltip": "Download as a Jupyter notebook",
+                "label": "download-notebook-button",
+            })
 
 
-def _tolerate_untitled_sections() -> None:
-    """sphinx-codeautolink pops a title for every section it leaves, but sections made by
-    directives (exercises, proofs) can come without a title node, and the empty stack then
-    crashes the read. Pop only what was pushed."""
-    try:
-        from sphinx_codeautolink.extension.block import CodeBlockAnalyser
-    except ImportError:
-        return
-    if getattr(CodeBlockAnalyser.depart_section, "_mmlbook", False):
-        return
+# --- the scripts that mmlcalc's HTML needs ---------------------------------------------------
 
-    def depart_section(self, node) -> None:
-        if self.title_stack:
-            self.title_stack.pop()
 
-    depart_section._mmlbook = True
-    CodeBlockAnalyser.depart_section = depart_section
+def mmlcalc_scripts() -> list[Path]:
+    """The JavaScript files that ship with mmlcalc (``mmlcalc/_static``), which the HTML of
+    ``sandpit_game.game_html`` and ``plotting.Animation`` needs to come alive."""
+    spec = importlib.util.find_spec("mmlcalc")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("mmlcalc is not installed: run `make html`, which installs it")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "_static"
+    return sorted(folder.glob("*.js"))
+
+
+def _add_mmlcalc_scripts(app: Sphinx, config) -> None:
+    """Serve mmlcalc's scripts from the installed package and load them on every page."""
+    scripts = mmlcalc_scripts()
+    if not scripts:
+        raise ExtensionError("the installed mmlcalc has no _static/*.js: reinstall it")
+    config.html_static_path.append(str(scripts[0].parent))
+    for script in scripts:
+        app.add_js_file(script.name)
 
 
 def setup(app: Sphinx) -> dict:
-    _declare_multitoc_parallel_safe(app)
-    _let_proof_domain_merge()
-    _tolerate_untitled_sections()
+    app.add_config_value("mmlbook_skip_patches", "", "", types=[str])
+    app.connect("config-inited", _apply_patches, priority=100)
     app.add_config_value("mmlcalc_source_hash", "", "env", types=[str])
     app.connect("builder-inited", _create_execution_cache)
     app.connect("missing-reference", _resolve_mmlcalc_alias)
@@ -347,5 +451,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-updated", _report_failures)
     app.connect("build-finished", _copy_mathjax)
     app.connect("build-finished", _write_notebooks)
-    app.connect("html-page-context", _notebook_link)
+    app.connect("config-inited", _add_mmlcalc_scripts)
+    app.connect("html-page-context", _notebook_button, priority=502)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -43,16 +43,21 @@ def sphinx_command(srcdir: Path, builddir: Path, jobs: str, verbose: bool) -> li
     return command
 
 
-def run_filtered(command: list[str]) -> int:
-    """Run `command`, passing its output through (less noise and colour); return its code."""
+def build_environment() -> dict[str, str]:
+    """The environment every build runs in (``make html``, ``make serve``, the tests)."""
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     # Notebooks already run in parallel, one kernel per core; a BLAS that also spawns a thread
     # per core oversubscribes the machine (the hard sandpit page ran 3-4x slower). A reader
     # may still set these to something else.
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(variable, "1")
+    return env
+
+
+def run_filtered(command: list[str]) -> int:
+    """Run `command`, passing its output through (less noise and colour); return its code."""
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          env=env, cwd=ROOT) as process:
+                          env=build_environment(), cwd=ROOT) as process:
         assert process.stdout is not None
         for line in process.stdout:
             if _NOISE not in line:

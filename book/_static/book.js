@@ -16,20 +16,4 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const list of document.querySelectorAll(".citation-list[role='list']")) {
     list.removeAttribute("role");
   }
-
-  // Offer the page as a Jupyter notebook in the theme's download menu (the build writes it).
-  const notebook = document.getElementById("mmlbook-notebook");
-  const menu = document.querySelector(".dropdown-download-buttons ul");
-  if (notebook && menu) {
-    const item = document.createElement("li");
-    const link = document.createElement("a");
-    link.href = notebook.dataset.href;
-    link.setAttribute("download", "");
-    link.className = "btn btn-sm btn-download-notebook-button dropdown-item";
-    link.title = "Download as a Jupyter notebook";
-    link.innerHTML = '<span class="btn__icon-container"><i class="fas fa-code"></i></span>' +
-      '<span class="btn__text-container">.ipynb</span>';
-    item.appendChild(link);
-    menu.prepend(item);
-  }
 });

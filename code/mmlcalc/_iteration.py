@@ -27,7 +27,7 @@ CONVERGED = {
     "gtol": "the gradient (its norm, or for a fit its scaled size) fell below gtol",
 }
 
-#: Why an iteration stopped: each ``reason`` a result can carry, with what it means.
+#: Each ``reason`` a result can carry, with what it means (why an iteration stopped).
 REASONS = {
     **CONVERGED,
     "zero derivative": "the derivative (or Jacobian, or Hessian) was singular: no step exists",

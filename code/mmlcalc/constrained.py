@@ -42,6 +42,8 @@ class ConstrainedPoint:
         ``"degenerate"`` when the second-order test is inconclusive, ``"unknown"`` when its
         sign depends on parameters sympy cannot decide.
 
+    Notes
+    -----
     Book: section 5.6.
     """
 

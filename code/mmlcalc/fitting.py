@@ -222,6 +222,8 @@ class LinearFit:
     dof : int
         Degrees of freedom, number of points minus 2.
 
+    Notes
+    -----
     Book: sections 6.1 and 6.2.
     """
 
@@ -434,6 +436,8 @@ class FitResult(IterationResult):
     chi2_path : ndarray, shape (n_iter + 1,)
         :math:`\chi^2` at every iterate.
 
+    Notes
+    -----
     Book: sections 6.4 and 6.5.
     """
 

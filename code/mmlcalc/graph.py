@@ -378,6 +378,8 @@ class Derivatives:
         Products of a local derivative with a propagated one: the number of edges times the
         number of sweeps.
 
+    Notes
+    -----
     Book: section 3.2.
     """
 

@@ -138,6 +138,8 @@ class Activation:
         Whether :math:`\sigma` is differentiable everywhere (ReLU has a kink at 0), and so
         whether the complex-step check applies.
 
+    Notes
+    -----
     Book: sections 3.3 and 3.4.
     """
 
@@ -372,6 +374,8 @@ class ForwardPass:
         The activations :math:`a^{(0)} = x, a^{(1)}, \dots, a^{(L)}` (``a[l]`` is
         :math:`a^{(l)}`).
 
+    Notes
+    -----
     Book: sections 3.4 and 3.5.
     """
 
@@ -562,6 +566,8 @@ class Gradients:
     biases : tuple of ndarray
         :math:`\partial C / \partial b^{(l)}`, each shaped like :math:`b^{(l)}`.
 
+    Notes
+    -----
     Book: section 3.5.
     """
 
@@ -749,6 +755,8 @@ class TrainingResult(IterationResult):
     cost_history : ndarray, shape (n_iter + 1,)
         The cost at every entry of `history`.
 
+    Notes
+    -----
     Book: section 3.5.
     """
 
@@ -873,6 +881,8 @@ class GradientCheck:
     method : str
         ``"central"``, ``"forward"`` or ``"complex"``.
 
+    Notes
+    -----
     Book: section 3.6.
     """
 

@@ -313,6 +313,8 @@ class ErrorCurve:
     relative : bool
         Whether `error` is relative.
 
+    Notes
+    -----
     Book: section 1.3.
     """
 

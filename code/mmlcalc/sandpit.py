@@ -69,6 +69,8 @@ class Dimple:
     width : float
         :math:`w > 0`, its standard deviation: the dent's radius is about :math:`2w`.
 
+    Notes
+    -----
     Book: section 2.5.
     """
 
@@ -99,6 +101,8 @@ class Probe:
     gradient : (float, float)
         :math:`\\nabla h(x)`, the slope: it points uphill, so :math:`-\\nabla h` is downhill.
 
+    Notes
+    -----
     Book: section 2.5.
     """
 
@@ -133,6 +137,8 @@ class LocalMinimum:
         How many of the descents started on a grid over the pit ended here: a rough size of
         its basin.
 
+    Notes
+    -----
     Book: section 2.5.
     """
 
@@ -643,6 +649,8 @@ class ProbeLog(IterationResult):
         Whether each probe was a step taken (it was deeper than where we stood) or a probe
         rejected (the step was too long). The start counts as taken.
 
+    Notes
+    -----
     Book: section 2.5.
     """
 

@@ -4,7 +4,8 @@ The book's site is static, so the game runs in the reader's browser with no Pyth
 Python does the part that must be right, at build time: it makes the seeded landscapes
 (:func:`mmlcalc.make_sandpit`), finds and checks their deepest points, and writes them into
 the page as JSON together with sample points at which it evaluated the height, the gradient
-and the Hessian. The page's script (``book/_static/sandpit.js``) evaluates the same formula
+and the Hessian. The script that ships with the package (``mmlcalc/_static/sandpit.js``)
+evaluates the same formula
 
 .. math::
 

@@ -490,6 +490,8 @@ class Drill:
     x : sympy.Symbol
         The variable.
 
+    Notes
+    -----
     Book: section 1.6.
     """
 

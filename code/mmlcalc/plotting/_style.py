@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 
 __all__ = ["COLORS", "book_style", "figure", "use_book_style"]
 
-#: Okabe and Ito's palette: distinguishable with every common colour-vision deficiency.
+#: Okabe and Ito's palette, distinguishable with every common colour-vision deficiency.
 COLORS = {
     "blue": "#0072B2",
     "vermillion": "#D55E00",

@@ -1,9 +1,10 @@
 r"""Figures that move: a few frames, a slider and a play button, with no kernel behind them.
 
 :func:`animate` draws a figure once per frame, keeps each frame as a small PNG image and
-returns HTML that shows the first frame with a slider and a play button. The page's script
-``book/_static/animation.js`` makes the controls work; without it the reader sees one frame
-and no dead controls. The frames are inside the page (data URIs): nothing is fetched.
+returns HTML that shows the first frame with a slider and a play button. The script that
+ships with the package, ``mmlcalc/_static/animation.js``, makes the controls work; without it
+the reader sees one frame and no dead controls. The frames are inside the page (data URIs):
+nothing is fetched.
 
 This is what matplotlib's ``FuncAnimation(...).to_jshtml()`` does, made smaller (frames are
 stored as palette PNGs) and accessible: the image has alt text, the slider has a label and
@@ -51,6 +52,8 @@ class Animation:
     size : (int, int)
         Width and height of the frames in pixels.
 
+    Notes
+    -----
     Book: sections 4.2, 5.1 and 5.3.
     """
 
@@ -163,7 +166,7 @@ def animate(fig, draw: Callable, frames: Iterable, *, alt: str, labels: Iterable
     Notes
     -----
     Each frame costs a PNG: keep animations to about 25 frames at a modest resolution. The
-    controls need ``book/_static/animation.js``. Book: sections 4.2, 5.1 and 5.3.
+    controls need ``mmlcalc/_static/animation.js``. Book: sections 4.2, 5.1 and 5.3.
 
     Examples
     --------
