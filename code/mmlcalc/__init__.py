@@ -102,6 +102,9 @@ from .fitting import (
     residuals,
 )
 
+# -- every chapter: stated results, checked (mmlcalc.claims) --
+from .claims import claim as claim  # re-exported: mml.claim(...)
+
 __version__ = "0.1.0"
 
 __all__ = [
