@@ -18,7 +18,7 @@ from conftest import ROOT, run_build
 from mmlcalc.claims import ClaimFailed, claim
 
 sys.path.insert(0, str(ROOT / "tools"))
-from claims_ext import failed_claim, page_claims  # noqa: E402
+from claims_ext import describe, failed_claim, page_claims  # noqa: E402
 
 # --- the API ------------------------------------------------------------------------------------
 
@@ -73,12 +73,29 @@ def test_a_claim_without_tolerance_is_exact_and_the_words_are_required():
 def test_the_words_are_collected_from_glue_data_in_order():
     glue = {
         "other": {"data": {"text/plain": "1"}},
-        "mmlcalc-claim-2": {"metadata": {"mmlcalc-claim":
-                                         {"words": "first", "detail": "1 against 1, exact"}}},
+        "mmlcalc-claim-2": {"metadata": {"mmlcalc-claim": {"words": "first", "compared": {
+            "n": 1, "abs": 0.0, "rel": 0.0, "rtol": 0.0, "atol": 0.0, "actual": 11,
+            "expected": 11}}}},
         "mmlcalc-claim-3": {"metadata": {"mmlcalc-claim": {"words": "second"}}},
+        "mmlcalc-claim-4": {"metadata": {"mmlcalc-claim": {"words": "third", "compared": {
+            "n": 9, "abs": 4.7e-4, "rel": 2.1e-5, "rtol": 1e-4, "atol": 0.0}}}},
     }
-    assert page_claims(glue) == [{"words": "first", "detail": "1 against 1, exact"},
-                                 {"words": "second", "detail": ""}]
+    assert page_claims(glue) == [
+        {"words": "first", "detail": "11 against 11, exactly"},
+        {"words": "second", "detail": ""},
+        {"words": "third", "detail": "9 values, largest relative difference 2.1e-05, rtol 0.0001"},
+    ]
+
+
+def test_a_numeric_claim_records_what_it_compared():
+    from mmlcalc.claims import _compared
+
+    assert describe(_compared(0.6835, 0.682689, rtol=0.0, atol=0.0312)) == \
+        "0.6835 against 0.682689, atol 0.031"
+    assert describe(_compared(np.ones(4), np.ones(4) + 1e-9, rtol=1e-8, atol=0.0)) == \
+        "4 values, largest relative difference 1e-09, rtol 1e-08"
+    # against an expected 0 there is no relative difference
+    assert _compared(np.array([0.0, 1e-3]), np.zeros(2), rtol=0.0, atol=1e-2)["rel"] is None
 
 
 def test_the_failed_claim_is_found_in_a_coloured_traceback():
@@ -175,6 +192,7 @@ def _assert_claims_shown(root: Path) -> None:
         box = re.search(r'<details class="mml-claims".*?</details>', page, re.S)
         assert box, f"page p{i} shows no box of checked claims"
         assert "2 claims checked on this page" in box.group(0)
+        assert "4 against 4, exactly" in box.group(0)          # what the claim compared
         assert box.group(0).index(f"two plus two is four on page p{i}") < \
             box.group(0).index(f"squared, is two on page p{i}")      # in the page's order
         assert "verification-ledger.html" in box.group(0)

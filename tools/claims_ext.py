@@ -2,11 +2,12 @@
 
 A page states a result in words and checks it with ``mmlcalc.claims.claim`` (see that module).
 A claim that holds leaves one output in its cell, ``✓ checked: <words>``, whose metadata
-carries the claim's words (``{"mmlcalc-claim": {"words": ..., "detail": ...}}``) and names it
-like a glue output (``mmlcalc-claim-N``). myst-nb collects glue outputs from *every* cell,
-including cells tagged ``remove-cell`` (whose outputs never reach the doctree), and from
-notebooks served from the execution cache as well as freshly executed ones; it writes them to
-``<jupyter_execute>/<page>.glue.json`` and lists their names in the environment. So:
+carries the claim's words (``{"mmlcalc-claim": {"words": ..., "compared": ...}}``, the second
+what a numeric claim compared) and names it like a glue output (``mmlcalc-claim-N``). myst-nb
+collects glue outputs from *every* cell, including cells tagged ``remove-cell`` (whose outputs
+never reach the doctree), and from notebooks served from the execution cache as well as
+freshly executed ones; it writes them to ``<jupyter_execute>/<page>.glue.json`` and lists their
+names in the environment. So:
 
 1. **Collect** (``doctree-read``, in the process that read the page): :class:`ClaimsCollector`
    reads the page's claim outputs, in order, into ``env.mmlcalc_claims[docname]`` and merges
@@ -46,15 +47,40 @@ _FAILED = re.compile(r"ClaimFailed: claim failed: ([^\n]*)")
 # --- reading: the claims of one page -----------------------------------------------------------
 
 def page_claims(glue: dict) -> list[dict]:
-    """The claims in a page's glue data (name -> output), in the order they were checked."""
+    """The claims in a page's glue data (name -> output), in the order they were checked.
+
+    Each is ``{"words": ..., "detail": ...}``, the detail a short account of what was
+    compared ("0.6835 against 0.6827, atol 0.031"), or empty.
+    """
     found = []
     for key, output in glue.items():
         if not key.startswith(KEY_PREFIX):
             continue
         data = (output.get("metadata") or {}).get(METADATA_KEY)
         if isinstance(data, dict) and data.get("words"):
-            found.append({"words": str(data["words"]), "detail": str(data.get("detail", ""))})
+            detail = describe(data.get("compared")) if data.get("compared") else \
+                str(data.get("detail") or "")
+            found.append({"words": str(data["words"]), "detail": detail})
     return found
+
+
+def describe(compared: dict) -> str:
+    """What a numeric claim compared, in a few words, for a reader who wants the evidence."""
+    def number(value) -> str:
+        return f"{value:.6g}" if isinstance(value, (int, float)) else str(value)
+
+    rtol, atol = compared.get("rtol") or 0.0, compared.get("atol") or 0.0
+    tolerance = ", ".join(f"{name} {value:.2g}" for name, value in (("atol", atol),
+                                                                    ("rtol", rtol)) if value)
+    if "actual" in compared:
+        what = f"{number(compared['actual'])} against {number(compared['expected'])}"
+    else:
+        what = f"{compared.get('n', '?')} values"
+        if rtol and not atol and compared.get("rel") is not None:
+            what += f", largest relative difference {compared['rel']:.2g}"
+        else:
+            what += f", largest difference {compared.get('abs', 0.0):.2g}"
+    return f"{what}, {tolerance}" if tolerance else f"{what}, exactly"
 
 
 def _read_page_claims(env, docname: str) -> list[dict]:

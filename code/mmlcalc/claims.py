@@ -32,7 +32,10 @@ from typing import Any
 
 __all__ = ["ClaimFailed", "claim"]
 
-#: The key, in a checked claim's output metadata, of ``{"words": ..., "detail": ...}``.
+#: The key, in a checked claim's output metadata, of ``{"words": ..., "compared": ...}``:
+#: the claim's words and, for ``claim(words, actual, expected, ...)``, what was compared
+#: (``n`` values, ``actual`` and ``expected`` if there is one of each, the largest absolute
+#: and relative differences ``abs`` and ``rel``, and ``rtol``, ``atol``).
 METADATA_KEY = "mmlcalc-claim"
 #: Prefix of the output's name, under which the book's build collects it.
 KEY_PREFIX = "mmlcalc-claim-"
@@ -67,7 +70,7 @@ class _ClaimBlock:
 
     def __exit__(self, kind, error, traceback) -> bool:
         if kind is None:
-            _show(self.words, "")
+            _show(self.words, None)
             return False
         if issubclass(kind, AssertionError) and not isinstance(error, ClaimFailed):
             raise ClaimFailed(self.words, str(error).strip()) from error
@@ -129,14 +132,14 @@ def claim(words: str, *check: Any, rtol: float | None = None, atol: float | None
         if rtol is not None or atol is not None:
             raise TypeError("rtol and atol belong to claim(words, actual, expected, ...)")
         return _ClaimBlock(words)
-    shown = ""
+    shown = None
     if len(check) == 1:
         if rtol is not None or atol is not None:
             raise TypeError("rtol and atol belong to claim(words, actual, expected, ...)")
         failure = _check_condition(check[0])
     elif len(check) == 2:
         failure = _check_close(*check, rtol=rtol or 0.0, atol=atol or 0.0)
-        shown = _describe(*check, rtol=rtol or 0.0, atol=atol or 0.0)
+        shown = _compared(*check, rtol=rtol or 0.0, atol=atol or 0.0)
     else:
         raise TypeError("claim(words, condition) or claim(words, actual, expected, ...)")
     if failure is not None:
@@ -181,19 +184,31 @@ def _check_close(actual: Any, expected: Any, *, rtol: float, atol: float) -> str
     return None
 
 
-def _describe(actual: Any, expected: Any, *, rtol: float, atol: float) -> str:
-    """A short record of what was compared: ``"2.0003 against 2, atol 0.05"``."""
+def _compared(actual: Any, expected: Any, *, rtol: float, atol: float) -> dict | None:
+    """What a numeric claim compared, for the record (the build formats it for the reader)."""
     import numpy as np
 
-    tolerance = ", ".join(f"{name} {value:g}" for name, value in (("rtol", rtol), ("atol", atol))
-                          if value) or "exact"
     if not _is_numeric(actual, expected):
-        return ""
-    a, e = np.asarray(actual), np.asarray(expected)
-    if a.size == 1 and e.size == 1:
-        return f"{a.item():.6g} against {e.item():.6g}, {tolerance}"
-    gap = float(np.max(np.abs(a - e)))
-    return f"{a.size} values, largest difference {gap:.2g}, {tolerance}"
+        return None
+    a, e = np.broadcast_arrays(np.asarray(actual), np.asarray(expected))
+    gap = np.abs(a - e)
+    scale = np.abs(e)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = np.where(scale > 0, gap / np.where(scale > 0, scale, 1), np.where(gap > 0, np.inf, 0))
+    largest_rel = float(rel.max(initial=0.0))
+    record = {"n": int(a.size), "abs": float(gap.max(initial=0.0)),
+              "rel": largest_rel if np.isfinite(largest_rel) else None,
+              "rtol": float(rtol), "atol": float(atol)}
+    if a.size == 1:
+        record["actual"] = _plain(a.item())
+        record["expected"] = _plain(e.item())
+    return record
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly scalar: complex numbers become their string."""
+    return str(value) if isinstance(value, complex) else float(value) \
+        if not isinstance(value, (bool, int)) else value
 
 
 def _is_numeric(*values: Any) -> bool:
@@ -205,7 +220,7 @@ def _is_numeric(*values: Any) -> bool:
         return False
 
 
-def _show(words: str, detail: str) -> None:
+def _show(words: str, compared: dict | None) -> None:
     """Display a checked claim in IPython (a notebook, the book's build); else do nothing."""
     try:
         from IPython import get_ipython
@@ -219,4 +234,4 @@ def _show(words: str, detail: str) -> None:
     display({"text/html": f'<p class="mml-claim-checked">✓ checked: {html.escape(words)}</p>',
              "text/plain": f"✓ checked: {words}"},
             raw=True, metadata={"scrapbook": {"name": key, "mime_prefix": ""},
-                                METADATA_KEY: {"words": words, "detail": detail}})
+                                METADATA_KEY: {"words": words, "compared": compared}})
