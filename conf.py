@@ -32,6 +32,7 @@ extensions = [
     "sphinxcontrib.bibtex",
     "sphinx_codeautolink",
     "bookext",
+    "claims_ext",  # checked claims: the box on each page and the verification ledger
 ]
 
 # --- which files are the book ---------------------------------------------------------------
