@@ -218,10 +218,10 @@ def as_real_array(value: Any, name: str, *, ndim: int | None = None,
     if ndim is not None and array.ndim != ndim:
         raise ValueError(f"`{name}` must have {ndim} dimension(s), got shape {array.shape}")
     if shape is not None and (array.ndim != len(shape) or any(
-            want is not None and got != want for got, want in zip(array.shape, shape))):
-        wanted = "(" + ", ".join("n" if s is None else str(s) for s in shape) + \
-            ("," if len(shape) == 1 else "") + ")"
-        raise ValueError(f"`{name}` must have shape {wanted}, got shape {array.shape}")
+            want not in (None, got) for got, want in zip(array.shape, shape, strict=True))):
+        wanted = tuple("n" if s is None else s for s in shape)
+        raise ValueError(f"`{name}` must have shape {wanted}, got shape {array.shape}".replace(
+            "'n'", "n"))
     if array.size == 0 and not allow_empty:
         raise ValueError(f"`{name}` must not be empty, got shape {array.shape}")
     if not np.all(np.isfinite(array)):
@@ -284,21 +284,22 @@ def check_symbols(variables: Any, name: str) -> tuple:
 
 
 def check_expression(expr: Any, name: str, *, symbols: Iterable | None = None,
-                     parse: bool = False):
+                     symbols_name: str = "variables", parse: bool = False,
+                     local: Iterable = ()):
     """`expr` as a finite sympy expression, else a ``TypeError``/``ValueError`` naming `name`.
 
     Real numbers are turned into sympy numbers. With ``parse=True`` a string is read as a
-    formula (its names become symbols, matched to `symbols` by name). Refused: anything that
-    is not an expression (an equation ``Eq(...)``, an inequality, a Matrix, a list), and
-    expressions holding ``nan``, ``zoo`` or ``oo``. With `symbols`, every free symbol of the
-    expression must be one of them.
+    formula (names in it that match a symbol of `local` become that symbol). Refused: anything
+    that is not an expression (an equation ``Eq(...)``, an inequality, a Matrix, a list), and
+    expressions holding ``nan``, ``zoo`` or ``oo``. With `symbols` (the argument
+    `symbols_name`), every free symbol of the expression must be one of them.
     """
-    import sympy as sp
-    from sympy.parsing.sympy_parser import TokenError
+    from tokenize import TokenError
 
-    symbols = None if symbols is None else tuple(symbols)
+    import sympy as sp
+
     if isinstance(expr, str) and parse:
-        names = {s.name: s for s in symbols or ()}
+        names = {s.name: s for s in local}
         try:
             expr = sp.parse_expr(expr, local_dict=names)
         except (SyntaxError, TypeError, ValueError, TokenError, AttributeError) as error:
@@ -314,7 +315,7 @@ def check_expression(expr: Any, name: str, *, symbols: Iterable | None = None,
         extra = expr.free_symbols - set(symbols)
         if extra:
             names = ", ".join(sorted(str(s) for s in extra))
-            raise ValueError(f"`{name}` has free symbols other than the variables: {names}")
+            raise ValueError(f"`{name}` has free symbols not in `{symbols_name}`: {names}")
     return expr
 
 
