@@ -183,7 +183,7 @@ def as_real_array(value: Any, name: str, *, ndim: int | None = None,
     ndim : int, optional
         Required number of dimensions.
     shape : tuple of int or None, optional
-        Required shape; ``None`` in it matches any length along that axis.
+        Required shape; ``None`` in it matches any length along that axis (shown as ``k``).
     allow_empty : bool, optional
         Accept an array with no elements (refused by default).
 
@@ -219,9 +219,9 @@ def as_real_array(value: Any, name: str, *, ndim: int | None = None,
         raise ValueError(f"`{name}` must have {ndim} dimension(s), got shape {array.shape}")
     if shape is not None and (array.ndim != len(shape) or any(
             want not in (None, got) for got, want in zip(array.shape, shape, strict=True))):
-        wanted = tuple("n" if s is None else s for s in shape)
+        wanted = tuple("k" if s is None else s for s in shape)
         raise ValueError(f"`{name}` must have shape {wanted}, got shape {array.shape}".replace(
-            "'n'", "n"))
+            "'k'", "k"))
     if array.size == 0 and not allow_empty:
         raise ValueError(f"`{name}` must not be empty, got shape {array.shape}")
     if not np.all(np.isfinite(array)):
