@@ -138,7 +138,8 @@ def check_int(value: Any, name: str, *, low: int | None = None, high: int | None
     if isinstance(value, bool | np.bool_) or not isinstance(value, Integral):
         raise TypeError(f"`{name}` must be an integer, got {_kind(value)}")
     if low is not None and value < low:
-        raise ValueError(f"`{name}` must be at least {low}, got {_show(value)}")
+        wanted = "non-negative" if low == 0 else f"at least {low}"
+        raise ValueError(f"`{name}` must be {wanted}, got {_show(value)}")
     if high is not None and value > high:
         raise ValueError(f"`{name}` must be at most {high:_}, got {_show(value)}")
     return int(value)
