@@ -9,7 +9,8 @@ The checks, by kind of argument:
 
 - numbers: :func:`check_real`, :func:`check_positive`; integers with bounds: :func:`check_int`,
   :func:`check_positive_int`, :func:`check_nonnegative_int`;
-- arrays (real, finite, of a shape, non-empty): :func:`as_real_array`;
+- arrays (real, finite, of a shape, non-empty): :func:`as_real_array`,
+  :func:`check_positive_array`;
 - the user's functions and what they return: :func:`check_callable`,
   :func:`check_finite_output`;
 - sympy input: :func:`check_symbol`, :func:`check_symbols`, :func:`check_expression`;
@@ -32,7 +33,7 @@ import numpy as np
 #: The most iterations (or steps, or probes) a function will agree to run.
 MAX_ITER = 10_000_000
 #: The most samples (data points, draws, starts) a function will agree to hold in memory.
-MAX_SAMPLES = 100_000_000
+MAX_SAMPLES = 10_000_000
 #: The most grid points along one side of a plotting grid (a figure's grid is ``n x n``).
 MAX_GRID = 2_000
 
@@ -115,11 +116,24 @@ def check_real(value: Any, name: str) -> float:
     return number
 
 
-def check_positive(value: Any, name: str) -> float:
+def _smallest_positive(power: int) -> float:
+    """The least x > 0 whose `power` is a normal float (so that dividing by it cannot overflow)."""
+    return float(np.finfo(float).tiny ** (1.0 / power))
+
+
+def _too_small(name: str, value: Any, power: int) -> ValueError:
+    low = _smallest_positive(power)
+    what = "it" if power == 1 else f"{name}**{power}"
+    return ValueError(f"`{name}` must be at least {low:.3g} (so that {what} is a normal float), "
+                      f"got {float(value):g}")
+
+
+def check_positive(value: Any, name: str, *, power: int = 1) -> float:
     """Return `value` as a float if it is a finite real number > 0.
 
-    A value so small that it is not a normal float (below about ``2.2e-308``) is refused too:
-    dividing by it overflows.
+    A value so small that ``value**power`` is not a normal float (below about ``2.2e-308``)
+    is refused too: dividing by it overflows. A difference step used squared (a Hessian's) is
+    checked with ``power=2``.
     """
     try:
         number = check_real(value, name)
@@ -127,10 +141,18 @@ def check_positive(value: Any, name: str) -> float:
         number = np.nan
     if not number > 0:
         raise ValueError(f"`{name}` must be positive and finite, got {_show(value)}")
-    if number < np.finfo(float).tiny:
-        raise ValueError(f"`{name}` must be at least {np.finfo(float).tiny:.3g} (a normal float), "
-                         f"got {_show(value)}")
+    if number < _smallest_positive(power):
+        raise _too_small(name, value, power)
     return number
+
+
+def check_positive_array(array: np.ndarray, name: str, *, power: int = 1) -> np.ndarray:
+    """Return the real array `array` if every entry is > 0 and its `power` a normal float."""
+    if np.any(array <= 0):
+        raise ValueError(f"`{name}` must be positive, got minimum {array.min()!r}")
+    if np.any(array < _smallest_positive(power)):
+        raise _too_small(name, array.min(), power)
+    return array
 
 
 def check_int(value: Any, name: str, *, low: int | None = None, high: int | None = None) -> int:

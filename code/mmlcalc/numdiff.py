@@ -191,7 +191,7 @@ def derivative(f: Callable, x, *, h=None, method: str = "central"):
     >>> derivative(np.exp, [0.0, 1.0], method="complex")
     array([1.        , 2.71828183])
     """
-    check_callable(f, "f")
+    f = check_callable(f, "f", same_shape=True)
     check_choice(method, "method", DERIVATIVE_METHODS)
     x = as_real_array(x, "x")
     h = default_step(x, method) if h is None else check_positive(h, "h")
@@ -705,7 +705,7 @@ def hessian(f: Callable, x, *, h=None):
         h = np.finfo(float).eps ** 0.25 * np.maximum(1.0, np.max(np.abs(x), axis=-1))
         h = np.asarray(h)[..., np.newaxis]
     else:
-        h = np.full(x.shape[:-1] + (1,), check_positive(h, "h"))
+        h = np.full(x.shape[:-1] + (1,), check_positive(h, "h", power=2))
     n = x.shape[-1]
     eye = np.eye(n)
     H = np.empty(x.shape + (n,))
