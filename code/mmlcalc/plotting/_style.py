@@ -11,6 +11,8 @@ from contextlib import contextmanager
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 
+from .._validation import check_int
+
 __all__ = ["COLORS", "book_style", "figure", "use_book_style"]
 
 #: Okabe and Ito's palette: distinguishable with every common colour-vision deficiency.
@@ -111,7 +113,14 @@ def figure(nrows: int = 1, ncols: int = 1, **kwargs):
     2
     >>> plt.close(fig)
 
+    Raises
+    ------
+    TypeError, ValueError
+        If `nrows` or `ncols` is not an integer from 1 to 20.
+
     Book: section 1.1.
     """
+    nrows = check_int(nrows, "nrows", low=1, high=20)
+    ncols = check_int(ncols, "ncols", low=1, high=20)
     use_book_style()
     return plt.subplots(nrows, ncols, **kwargs)
