@@ -315,8 +315,8 @@ def solve_lagrange(f, g, variables, *, method: str = "symbolic", starts=None,
         are not symbols, or an option has the wrong type.
     ValueError
         If `f` or `g` is not finite (NaN, ``zoo``, ``oo``), `method` is unknown, `starts` has
-        the wrong shape or more than :data:`MAX_STARTS` rows, `n_starts` is not between 1 and
-        :data:`MAX_STARTS`, `tol` is not positive, `max_iter` is not between 1 and
+        the wrong shape or more than ``MAX_STARTS`` rows, `n_starts` is not between 1 and
+        ``MAX_STARTS``, `tol` is not positive, `max_iter` is not between 1 and
         ``MAX_ITER``, or (numeric) the problem has parameters.
 
     See Also

@@ -607,7 +607,7 @@ def make_sandpit(seed: int, *, level: str = "easy", half_width: float = 3.0) -> 
     ------
     TypeError, ValueError
         If `seed` is not a non-negative integer, `level` is unknown or `half_width` is not
-        between 1 and 30 (:data:`SANDPIT_HALF_WIDTHS`): a smaller pit has no room for its
+        between 1 and 30 (``SANDPIT_HALF_WIDTHS``): a smaller pit has no room for its
         dimples and an answer 0.5 inside the edge.
 
     See Also

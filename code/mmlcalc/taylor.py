@@ -276,7 +276,7 @@ def taylor_polynomial(f, x, a, n) -> TaylorPolynomial:
         The expansion point, real and finite. Give it exactly (``1``, ``sp.pi / 4``) for exact
         coefficients; a float gives floating-point coefficients.
     n : int
-        The degree, :math:`0 \le n \le 150` (:data:`MAX_DEGREE`).
+        The degree, :math:`0 \le n \le 150` (``MAX_DEGREE``).
 
     Returns
     -------
@@ -402,7 +402,7 @@ def remainder_bound(M, x, a, n):
     a : float
         The expansion point.
     n : int
-        The degree of the polynomial, :math:`0 \le n \le 150` (:data:`MAX_DEGREE`).
+        The degree of the polynomial, :math:`0 \le n \le 150` (``MAX_DEGREE``).
 
     Returns
     -------
@@ -535,7 +535,7 @@ def multivariate_taylor(f, x, a, n) -> sp.Expr:
         The expansion point, one real finite number per variable (exact numbers give exact
         coefficients).
     n : int
-        The degree, :math:`0 \le n \le 150` (:data:`MAX_DEGREE`).
+        The degree, :math:`0 \le n \le 150` (``MAX_DEGREE``).
 
     Returns
     -------

@@ -104,6 +104,11 @@ def book_style():
 def figure(nrows: int = 1, ncols: int = 1, **kwargs):
     """Apply the book's style and create a figure with axes, as ``plt.subplots`` does.
 
+    Raises
+    ------
+    TypeError, ValueError
+        If `nrows` or `ncols` is not an integer from 1 to 20.
+
     Examples
     --------
     >>> import matplotlib.pyplot as plt
@@ -112,11 +117,6 @@ def figure(nrows: int = 1, ncols: int = 1, **kwargs):
     >>> len(fig.axes)
     2
     >>> plt.close(fig)
-
-    Raises
-    ------
-    TypeError, ValueError
-        If `nrows` or `ncols` is not an integer from 1 to 20.
 
     Book: section 1.1.
     """
