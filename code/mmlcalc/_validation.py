@@ -15,7 +15,8 @@ The checks, by kind of argument:
   :func:`check_finite_output`;
 - sympy input: :func:`check_symbol`, :func:`check_symbols`, :func:`check_expression`;
 - :func:`check_mapping`, :func:`check_choice`, :func:`as_rng`;
-- plotting: :func:`check_ax`, :func:`check_limits`.
+- plotting: :func:`check_ax`, :func:`check_axes`, :func:`check_limits`, :func:`check_levels`,
+  :func:`check_grid_size`.
 
 Sizes that no machine can meet are refused up front, with the limit in the message:
 :data:`MAX_ITER` iterations, :data:`MAX_SAMPLES` samples and :data:`MAX_GRID` grid points a side.
@@ -167,8 +168,12 @@ def check_int(value: Any, name: str, *, low: int | None = None, high: int | None
     return int(value)
 
 
-def check_positive_int(value: Any, name: str, *, high: int | None = None) -> int:
-    """Return `value` if it is an integer >= 1 (and <= `high`, if given)."""
+def check_positive_int(value: Any, name: str, *, high: int = MAX_ITER) -> int:
+    """Return `value` if it is a count: an integer from 1 to `high`.
+
+    By default `high` is :data:`MAX_ITER`: no loop of the package can run more times than that
+    in reasonable time, so a larger count is refused up front rather than left to spin.
+    """
     return check_int(value, name, low=1, high=high)
 
 
@@ -299,7 +304,9 @@ def check_symbols(variables: Any, name: str) -> tuple:
         raise TypeError(f"`{name}` must be a sympy Symbol or a sequence of them, got "
                         f"{_kind(variables)}")
     symbols = tuple(variables)
-    if not symbols or not all(isinstance(s, sp.Symbol) for s in symbols):
+    if not symbols:
+        raise ValueError(f"`{name}` must hold at least one symbol, got {_show(variables)}")
+    if not all(isinstance(s, sp.Symbol) for s in symbols):
         raise TypeError(f"`{name}` must be sympy symbols, got {_show(variables)}")
     if len(set(symbols)) != len(symbols):
         raise ValueError(f"`{name}` must be distinct symbols, got {_show(variables)}")
@@ -363,10 +370,10 @@ def check_axes(axes: Any, name: str, n: int) -> tuple:
         axes = tuple(axes.flat)
     if not isinstance(axes, list | tuple):
         raise TypeError(f"`{name}` must be a sequence of {n} matplotlib Axes, got {_kind(axes)}")
-    if len(axes) != n:
-        raise ValueError(f"`{name}` must hold {n} Axes, got {len(axes)}")
     for ax in axes:
         check_ax(ax, name)
+    if len(axes) != n:
+        raise ValueError(f"`{name}` must hold {n} Axes, got {len(axes)}")
     return tuple(axes)
 
 
@@ -379,5 +386,24 @@ def check_limits(lim: Any, name: str) -> tuple[float, float]:
         raise ValueError(f"`{name}` must be a pair (low, high), got {_show(lim)}")
     low, high = (check_real(v, name) for v in pair)
     if not low < high:
-        raise ValueError(f"`{name}` must have low < high, got {_show(lim)}")
+        raise ValueError(f"`{name}` must be an increasing pair (low, high) with low < high, "
+                         f"got {_show(lim)}")
     return low, high
+
+
+def check_levels(levels: Any, name: str = "levels") -> int | np.ndarray:
+    """Contour levels: a number of levels (an integer from 1 to 1000) or the levels themselves.
+
+    Given levels come back sorted and without repeats, as matplotlib wants them.
+    """
+    if isinstance(levels, Integral) and not isinstance(levels, bool | np.bool_):
+        return check_int(levels, name, low=1, high=1000)
+    if isinstance(levels, Real) and not isinstance(levels, bool | np.bool_):
+        raise TypeError(f"`{name}` must be a number of levels (an integer) or a sequence of "
+                        f"levels, got {_kind(levels)}")
+    return np.unique(as_real_array(levels, name, ndim=1))
+
+
+def check_grid_size(n: Any, name: str) -> int:
+    """Points along one side of a plotting grid: an integer from 2 to :data:`MAX_GRID`."""
+    return check_int(n, name, low=2, high=MAX_GRID)

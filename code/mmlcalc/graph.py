@@ -81,7 +81,7 @@ class Node:
         if isinstance(parents, Node) or not isinstance(parents, Sequence) or not all(
                 isinstance(p, Node) for p in parents):
             raise TypeError(f"`parents` must be a sequence of Nodes, got {_show(parents)}")
-        if not isinstance(local, Sequence):
+        if isinstance(local, str | bytes) or not isinstance(local, Sequence):
             raise TypeError(f"`local` must be a sequence of numbers, got {_show(local)}")
         if len(local) != len(parents):
             raise ValueError(f"`local` must hold one derivative per parent ({len(parents)}), got "

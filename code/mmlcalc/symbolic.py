@@ -6,14 +6,14 @@ of differentiation) and chapter 2 (gradient, Jacobian and Hessian).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
 import sympy as sp
 
-from ._validation import check_expression, check_positive_int, check_symbol, check_symbols
+from ._validation import as_rng, check_expression, check_positive_int, check_symbol, check_symbols
 
 __all__ = ["RULES", "SPECIAL_DERIVATIVES", "Drill", "diff_by_rules", "drills",
            "is_derivative", "random_expression", "rules_used", "to_numpy"]
@@ -342,6 +342,9 @@ def _check_depth(depth) -> int:
 
 
 def _check_rules(rules) -> tuple[str, ...]:
+    if isinstance(rules, str | bytes) or not isinstance(rules, Iterable):
+        raise TypeError(f"`rules` must be a sequence of rule names, got {type(rules).__name__} "
+                        f"{rules!r}")
     rules = tuple(rules)
     unknown = [r for r in rules if r not in _GENERATOR_RULES]
     if not rules or unknown:
@@ -519,9 +522,7 @@ def drills(n: int, *, seed: int = 0, depth: int = 2, rules=_GENERATOR_RULES):
     (x**4*(x - 2), x**4 + 4*x**3*(x - 2), ('power', 'product'))
     """
     n = check_positive_int(n, "n")
-    if isinstance(seed, bool) or not isinstance(seed, Integral):
-        raise TypeError(f"`seed` must be an integer, got {type(seed).__name__} {seed!r}")
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed, "seed")
     x = sp.Symbol("x")
     out = []
     for _ in range(n):

@@ -576,10 +576,12 @@ def multivariate_taylor(f, x, a, n) -> sp.Expr:
     >>> multivariate_taylor(sp.exp(x + y), (x, y), (0, 0), 2)
     x**2/2 + x*y + x + y**2/2 + y + 1
     """
-    if isinstance(x, sp.Symbol) or not isinstance(x, Sequence) or not x:
+    if isinstance(x, sp.Symbol | str) or not isinstance(x, Sequence):
         raise TypeError(f"`x` must be a sequence of sympy Symbols, got {_show(x)}")
+    if not x:
+        raise ValueError("`x` must hold at least one symbol, got none")
     x = tuple(check_symbol(v, "x") for v in x)
-    if isinstance(a, str) or not isinstance(a, Sequence | np.ndarray):
+    if isinstance(a, str | bytes) or not isinstance(a, Sequence | np.ndarray):
         raise TypeError(f"`a` must be a sequence of real numbers, got {_show(a)}")
     if len(a) != len(x):
         raise ValueError(f"`a` must have one coordinate per variable ({len(x)}), got {_show(a)}")

@@ -23,7 +23,7 @@ from numbers import Integral
 import matplotlib.pyplot as plt
 from PIL import Image
 
-from .._validation import check_callable, check_positive
+from .._validation import check_callable, check_int, check_positive
 
 __all__ = ["Animation", "animate"]
 
@@ -188,13 +188,14 @@ def animate(fig, draw: Callable, frames: Iterable, *, alt: str, labels: Iterable
     labels = [f"frame {k + 1} of {n}" for k in range(n)] if labels is None else list(labels)
     if len(labels) != n or not all(isinstance(t, str) for t in labels):
         raise ValueError(f"`labels` must be {n} strings, one per frame, got {labels!r}")
-    if not isinstance(alt, str) or not alt.strip():
+    if not isinstance(alt, str):
+        raise TypeError(f"`alt` must be a string describing the figure, got {type(alt).__name__}")
+    if not alt.strip():
         raise ValueError(f"`alt` must be a non-empty description of the figure, got {alt!r}")
     if not isinstance(slider_label, str) or not slider_label.strip():
         raise ValueError(f"`slider_label` must be a non-empty string, got {slider_label!r}")
     interval = check_positive(interval, "interval")
-    if isinstance(start, bool) or not isinstance(start, Integral) or not 0 <= start < n:
-        raise ValueError(f"`start` must be a frame number from 0 to {n - 1}, got {start!r}")
+    start = check_int(start, "start", low=0, high=n - 1)
     if dpi is not None:
         dpi = check_positive(dpi, "dpi")
     if isinstance(colors, bool) or not isinstance(colors, Integral) or not 2 <= colors <= 256:
