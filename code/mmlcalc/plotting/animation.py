@@ -23,7 +23,7 @@ from numbers import Integral
 import matplotlib.pyplot as plt
 from PIL import Image
 
-from .._validation import check_callable, check_int, check_positive
+from .._validation import check_callable, check_positive
 
 __all__ = ["Animation", "animate"]
 
@@ -195,7 +195,8 @@ def animate(fig, draw: Callable, frames: Iterable, *, alt: str, labels: Iterable
     if not isinstance(slider_label, str) or not slider_label.strip():
         raise ValueError(f"`slider_label` must be a non-empty string, got {slider_label!r}")
     interval = check_positive(interval, "interval")
-    start = check_int(start, "start", low=0, high=n - 1)
+    if isinstance(start, bool) or not isinstance(start, Integral) or not 0 <= start < n:
+        raise ValueError(f"`start` must be a frame number from 0 to {n - 1}, got {start!r}")
     if dpi is not None:
         dpi = check_positive(dpi, "dpi")
     if isinstance(colors, bool) or not isinstance(colors, Integral) or not 2 <= colors <= 256:
