@@ -162,11 +162,11 @@ def test_variables_must_be_finite_real_numbers():
 
 def test_functions_need_nodes_and_valid_values():
     x, = g.variables(x=-1.0)
-    with pytest.raises(TypeError, match="`exp` needs a Node"):
+    with pytest.raises(TypeError, match="`x` must be a Node for `exp`"):
         g.exp(2.0)
-    with pytest.raises(ValueError, match="`log` needs a positive value"):
+    with pytest.raises(ValueError, match="`x` must be positive for `log`"):
         g.log(x)
-    with pytest.raises(ValueError, match="`sqrt` needs a positive value"):
+    with pytest.raises(ValueError, match="`x` must be positive for `sqrt`"):
         g.sqrt(x + 1)
     with pytest.raises(ValueError, match="by zero"):
         x / (x + 1)

@@ -264,10 +264,10 @@ def test_init_network_rejects_bad_sizes(sizes, error, message):
 
 
 def test_init_network_rejects_a_bad_rng():
-    with pytest.raises(TypeError, match="`rng` must be a numpy.random.Generator, an integer "
-                                        "seed or None, got float 1.5"):
+    with pytest.raises(TypeError, match="`rng` must be a numpy Generator, an integer seed or "
+                                        "None, got float 1.5"):
         mml.init_network([1, 1], rng=1.5)
-    with pytest.raises(ValueError, match="`rng` must be a non-negative seed, got -1"):
+    with pytest.raises(ValueError, match="`rng` must be non-negative, got -1"):
         mml.init_network([1, 1], rng=-1)
 
 

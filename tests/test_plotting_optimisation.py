@@ -94,7 +94,7 @@ def test_plot_constrained_draws_the_constraint_and_two_arrows_per_point():
         d_g = np.subtract(arrows[i + 1].xy, arrows[i + 1].xyann)
         assert abs(d_f[0] * d_g[1] - d_f[1] * d_g[0]) < 1e-6
     assert {t.get_text() for t in ax.texts} >= {"maximum", "minimum"}
-    with pytest.raises(ValueError, match="`points` must have 2 dimension"):
+    with pytest.raises(ValueError, match=r"`points` must have shape \(k, 2\)"):
         plot_constrained(ax, f, g, [1.0, 1.0], xlim=(-2, 2), ylim=(-2, 2))
 
 

@@ -52,7 +52,7 @@ def test_partial_sums_bad_input():
     fig, ax = figure()
     with pytest.raises(ValueError, match="`degrees` must be 1 to 6 degrees between 0 and 3"):
         plot_partial_sums(ax, p, [5], xlim=(-1, 1))
-    with pytest.raises(ValueError, match="`xlim` must be \\(low, high\\) with low < high"):
+    with pytest.raises(ValueError, match=r"`xlim` must be an increasing pair .* low < high"):
         plot_partial_sums(ax, p, [1], xlim=(1, -1))
     with pytest.raises(TypeError, match="`p` must be a TaylorPolynomial"):
         plot_partial_sums(ax, np.exp, [1], xlim=(-1, 1))
@@ -90,8 +90,10 @@ def test_taylor_models_draw_three_panels():
                        e2 * np.array([[2.0, 4.0], [4.0, 2.0]]), samples=11)
     assert [ax.get_title() for ax in axes] == ["order 0: the value", "order 1: the tangent plane",
                                                "order 2: the quadratic"]
-    with pytest.raises(ValueError, match="`x0` must be a point in the plane"):
+    with pytest.raises(ValueError, match="`axes` must be three or four 3-D axes, got 2"):
         plot_taylor_models(axes[:2], f, [1.0, 1.0], e2, [0, 0], np.eye(2))
+    with pytest.raises(ValueError, match=r"`x0` must have shape \(2,\)"):
+        plot_taylor_models(axes, f, [1.0, 1.0, 1.0], e2, [0, 0], np.eye(2))
     fig, grid = figure(2, 2, subplot_kw={"projection": "3d"})
     plot_taylor_models(grid, f, [1.0, 1.0], e2, [0, 0], np.eye(2), samples=11)
     assert grid[0, 0].get_title() == "the surface $f$"

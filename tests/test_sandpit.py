@@ -173,7 +173,7 @@ def test_bad_landscapes():
         Landscape(curvatures=(1.0, -1.0))
     with pytest.raises(ValueError, match="`width` must be positive"):
         Dimple((0.0, 0.0), 1.0, 0.0)
-    with pytest.raises(ValueError, match="`centre` must be a pair of numbers"):
+    with pytest.raises(ValueError, match=r"`centre` must have shape \(2,\)"):
         Dimple((0.0, 0.0, 1.0), 1.0, 1.0)
     with pytest.raises(TypeError, match="`dimples` must hold Dimple objects, got int"):
         Landscape(dimples=(3,))

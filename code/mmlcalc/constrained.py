@@ -9,12 +9,22 @@ each solution is classified as a maximum, minimum or saddle *along the constrain
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 
-from ._validation import as_generator, as_real_array, check_choice, check_positive_int
+from ._validation import (
+    MAX_ITER,
+    as_real_array,
+    as_rng,
+    check_choice,
+    check_expression,
+    check_positive,
+    check_positive_int,
+    check_symbols,
+)
 from .roots import newton_raphson
 from .symbolic import to_numpy
 
@@ -22,6 +32,9 @@ __all__ = ["CONSTRAINED_KINDS", "ConstrainedPoint", "classify_constrained", "lag
            "solve_lagrange"]
 
 #: What :func:`classify_constrained` can say about a stationary point along the constraint.
+#: The most starts the numeric method of :func:`solve_lagrange` takes (each runs Newton-Raphson).
+MAX_STARTS = 10_000
+
 CONSTRAINED_KINDS = ("minimum", "maximum", "saddle", "degenerate", "unknown")
 
 
@@ -53,21 +66,19 @@ class ConstrainedPoint:
     kind: str
 
 
-def _symbols(variables) -> tuple[sp.Symbol, ...]:
-    symbols = (variables,) if isinstance(variables, sp.Symbol) else tuple(variables)
-    if not symbols or not all(isinstance(s, sp.Symbol) for s in symbols):
-        raise TypeError(f"`variables` must be sympy symbols, got {variables!r}")
-    if len(set(symbols)) != len(symbols):
-        raise ValueError(f"`variables` must be distinct, got {variables!r}")
-    return symbols
-
-
-def _expression(expr, name: str) -> sp.Expr:
-    if isinstance(expr, sp.Basic) and not isinstance(expr, sp.MatrixBase):
-        return sp.sympify(expr)
-    if isinstance(expr, int | float):
-        return sp.sympify(expr)
-    raise TypeError(f"`{name}` must be a sympy expression, got {type(expr).__name__} {expr!r}")
+def _point(point, variables) -> tuple:
+    """`point` as one finite real sympy number or expression per variable."""
+    if isinstance(point, str | bytes) or not isinstance(point, Sequence | np.ndarray):
+        raise TypeError(f"`point` must be a sequence of numbers or sympy expressions, got "
+                        f"{type(point).__name__} {point!r}")
+    point = tuple(check_expression(p.item() if isinstance(p, np.generic) else p, "point")
+                  for p in point)
+    if len(point) != len(variables):
+        raise ValueError(f"`point` must have {len(variables)} entries (one per variable), got "
+                         f"{len(point)}")
+    if any(p.is_real is False for p in point):
+        raise ValueError(f"`point` must be real, got {point}")
+    return point
 
 
 def _multiplier(f, g, variables) -> sp.Symbol:
@@ -107,6 +118,8 @@ def lagrange_system(f, g, variables):
     ------
     TypeError
         If `f` or `g` is not a sympy expression or `variables` are not symbols.
+    ValueError
+        If `f` or `g` is not finite (it holds NaN, ``zoo`` or ``oo``).
 
     See Also
     --------
@@ -125,9 +138,9 @@ def lagrange_system(f, g, variables):
     >>> list(equations)
     [-lambda + y, -lambda + x, x + y - 2]
     """
-    f = _expression(f, "f")
-    g = _expression(g, "g")
-    variables = _symbols(variables)
+    f = check_expression(f, "f")
+    g = check_expression(g, "g")
+    variables = check_symbols(variables, "variables")
     lam = _multiplier(f, g, variables)
     equations = [sp.diff(f, v) - lam * sp.diff(g, v) for v in variables] + [g]
     return sp.Matrix(equations), lam
@@ -181,9 +194,12 @@ def classify_constrained(f, g, variables, point, *, lam) -> str:
     Raises
     ------
     TypeError
-        If `f`, `g` or `variables` have the wrong type.
+        If `f`, `g`, `variables`, `point` or `lam` have the wrong type (an entry of `point`
+        or `lam` must be a number or a sympy expression, not a string).
     ValueError
-        If `point` does not have one entry per variable, or :math:`\nabla g = 0` there.
+        If `f`, `g`, `lam` or an entry of `point` is not finite (NaN, ``zoo``, ``oo``),
+        `point` is not real or does not have one entry per variable, or :math:`\nabla g = 0`
+        there.
 
     See Also
     --------
@@ -203,19 +219,17 @@ def classify_constrained(f, g, variables, point, *, lam) -> str:
     >>> classify_constrained(x + y, x**2 + y**2 - 2, (x, y), (1, 1), lam=sp.Rational(1, 2))
     'maximum'
     """
-    f = _expression(f, "f")
-    g = _expression(g, "g")
-    variables = _symbols(variables)
-    point = tuple(sp.sympify(p) for p in point)
-    if len(point) != len(variables):
-        raise ValueError(f"`point` must have {len(variables)} entries (one per variable), got "
-                         f"{len(point)}")
+    f = check_expression(f, "f")
+    g = check_expression(g, "g")
+    variables = check_symbols(variables, "variables")
+    point = _point(point, variables)
+    lam = check_expression(lam, "lam")
     at = dict(zip(variables, point, strict=True))
     grad_g = sp.Matrix([sp.diff(g, v) for v in variables]).subs(at)
     if all(sp.simplify(entry) == 0 for entry in grad_g):
         raise ValueError(f"the gradient of `g` vanishes at {point}: the multiplier test does "
                          "not apply there")
-    H = sp.hessian(f - sp.sympify(lam) * g, variables).subs(at)
+    H = sp.hessian(f - lam * g, variables).subs(at)
     numeric = not (H.free_symbols or grad_g.free_symbols)
     if numeric:
         H_num = np.array(H.evalf(), dtype=float)
@@ -299,10 +313,13 @@ def solve_lagrange(f, g, variables, *, method: str = "symbolic", starts=None,
     Raises
     ------
     TypeError
-        If `f` or `g` is not a sympy expression or `variables` are not symbols.
+        If `f` or `g` is not a sympy expression (an equation ``Eq(...)`` is not), `variables`
+        are not symbols, or an option has the wrong type.
     ValueError
-        If `method` is unknown, `starts` has the wrong shape, or (numeric) the problem has
-        parameters.
+        If `f` or `g` is not finite (NaN, ``zoo``, ``oo``), `method` is unknown, `starts` has
+        the wrong shape or more than ``MAX_STARTS`` rows, `n_starts` is not between 1 and
+        ``MAX_STARTS``, `xtol` is not positive, `max_iter` is not between 1 and
+        ``MAX_ITER``, or (numeric) the problem has parameters.
 
     See Also
     --------
@@ -327,9 +344,19 @@ def solve_lagrange(f, g, variables, *, method: str = "symbolic", starts=None,
     (1, 1) 1/2 2 maximum
     """
     check_choice(method, "method", ("symbolic", "numeric"))
-    f = _expression(f, "f")
-    g = _expression(g, "g")
-    variables = _symbols(variables)
+    f = check_expression(f, "f")
+    g = check_expression(g, "g")
+    variables = check_symbols(variables, "variables")
+    n = len(variables)
+    n_starts = check_positive_int(n_starts, "n_starts", high=MAX_STARTS)
+    rng = as_rng(rng, "rng")
+    if starts is not None:
+        starts = as_real_array(starts, "starts", shape=(None, n))
+        if len(starts) > MAX_STARTS:
+            raise ValueError(f"`starts` must hold at most {MAX_STARTS:_} starts, got "
+                             f"{len(starts)}")
+    xtol = check_positive(xtol, "xtol")
+    max_iter = check_positive_int(max_iter, "max_iter", high=MAX_ITER)
     equations, lam = lagrange_system(f, g, variables)
     unknowns = [*variables, lam]
 
@@ -353,13 +380,8 @@ def solve_lagrange(f, g, variables, *, method: str = "symbolic", starts=None,
         names = ", ".join(sorted(str(p) for p in parameters))
         raise ValueError(f"method='numeric' needs numbers for every parameter; `f` and `g` "
                          f"have free symbols {names} besides `variables`")
-    n = len(variables)
-    n_starts = check_positive_int(n_starts, "n_starts")
     if starts is None:
-        starts = 2.0 * as_generator(rng).standard_normal((n_starts, n))
-    starts = as_real_array(starts, "starts", ndim=2)
-    if starts.shape[1] != n:
-        raise ValueError(f"`starts` must have shape (k, {n}), got {starts.shape}")
+        starts = 2.0 * rng.standard_normal((n_starts, n))
     system = to_numpy(equations, unknowns)
     jac_entries = to_numpy(equations.jacobian(unknowns), unknowns)
     grad_f = to_numpy(sp.Matrix([sp.diff(f, v) for v in variables]), variables)

@@ -17,6 +17,7 @@ import numpy as np
 
 from ._iteration import IterationResult, newton_step, quietly, result
 from ._validation import (
+    MAX_SAMPLES,
     _show,
     as_real_array,
     check_callable,
@@ -181,7 +182,7 @@ def gradient_descent(grad: Callable, x0, *, lr, max_iter: int = 10_000, gtol: fl
         batch_size = check_positive_int(batch_size, "batch_size")
         if n_samples is None:
             raise ValueError("`n_samples` must be given with `batch_size` (stochastic mode)")
-        n_samples = check_positive_int(n_samples, "n_samples")
+        n_samples = check_positive_int(n_samples, "n_samples", high=MAX_SAMPLES)
         generator = np.random.default_rng(rng)
         everyone = np.arange(n_samples)
     elif n_samples is not None or rng is not None:

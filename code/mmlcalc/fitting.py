@@ -25,6 +25,7 @@ from ._validation import (
     check_choice,
     check_finite_output,
     check_positive,
+    check_positive_array,
     check_positive_int,
 )
 from .numdiff import jacobian
@@ -64,9 +65,7 @@ def _sigma(sigma, m: int) -> np.ndarray:
     if sigma.shape != (m,):
         raise ValueError(f"`sigma` must be a number or have shape ({m},) like `y`, "
                          f"got shape {sigma.shape}")
-    if np.any(sigma <= 0):
-        raise ValueError(f"`sigma` must be positive, got minimum {sigma.min()!r}")
-    return sigma
+    return check_positive_array(sigma, "sigma", power=2)
 
 
 def _params(params, name: str) -> np.ndarray:
@@ -683,6 +682,8 @@ def fit_least_squares(model: Callable, x, y, p0, *, sigma=None, method: str = "l
     problem = _Problem(model, x, y, sigma, jac)
     r = problem.residuals(p)
     chi2 = float(r @ r)
+    if not np.isfinite(chi2):
+        raise ValueError(f"`p0` must give a finite chi-squared, got {chi2} at {p.tolist()}")
     path, chi2_path = [p], [chi2]
     lam, rate, chi2_drop = _LAMBDA_START, lr, None
     reason, message = "max_iter", ""

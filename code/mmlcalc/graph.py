@@ -25,6 +25,8 @@ from numbers import Real
 
 import numpy as np
 
+from ._validation import _show, check_real
+
 __all__ = ["Derivatives", "Node", "cos", "exp", "forward_mode", "log", "reverse_mode", "sin",
            "sqrt", "tanh", "topological_order", "variables"]
 
@@ -46,6 +48,15 @@ class Node:
     name : str, optional
         A name for printing and drawing; see :meth:`named`.
 
+    Raises
+    ------
+    TypeError
+        If `value` or an entry of `local` is not a real number, `parents` is not a sequence of
+        nodes, or `op` or `name` is not a string.
+    ValueError
+        If `value` or an entry of `local` is not finite (NaN, infinity), or `local` does not
+        hold one derivative per parent.
+
     Notes
     -----
     Arithmetic (``+ - * /``, ``**`` a number, unary ``-``) with nodes or real numbers makes new
@@ -66,9 +77,21 @@ class Node:
     __slots__ = ("value", "parents", "local", "op", "name")
 
     def __init__(self, value, parents=(), local=(), op="input", name=None):
-        self.value = float(value)
+        self.value = check_real(value, "value")
+        if isinstance(parents, Node) or not isinstance(parents, Sequence) or not all(
+                isinstance(p, Node) for p in parents):
+            raise TypeError(f"`parents` must be a sequence of Nodes, got {_show(parents)}")
+        if isinstance(local, str | bytes) or not isinstance(local, Sequence):
+            raise TypeError(f"`local` must be a sequence of numbers, got {_show(local)}")
+        if len(local) != len(parents):
+            raise ValueError(f"`local` must hold one derivative per parent ({len(parents)}), got "
+                             f"{len(local)}")
         self.parents = tuple(parents)
-        self.local = tuple(float(d) for d in local)
+        self.local = tuple(check_real(d, "local") for d in local)
+        if not isinstance(op, str):
+            raise TypeError(f"`op` must be a string, got {type(op).__name__}")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"`name` must be a string or None, got {type(name).__name__}")
         self.op = op
         self.name = name
 
@@ -159,13 +182,24 @@ def _nonzero(value, op):
 
 def _node(x, name: str) -> Node:
     if not isinstance(x, Node):
-        raise TypeError(f"`{name}` needs a Node (see mmlcalc.graph.variables), "
+        raise TypeError(f"`x` must be a Node for `{name}` (see mmlcalc.graph.variables), "
                         f"got {type(x).__name__}")
     return x
 
 
+#: The largest argument of :func:`exp` whose value is a finite float.
+_EXP_MAX = math.log(np.finfo(float).max)
+
+
 def exp(x: Node) -> Node:
     r"""The node :math:`e^x`, with local derivative :math:`e^x`.
+
+    Raises
+    ------
+    TypeError
+        If `x` is not a Node.
+    ValueError
+        If :math:`e^x` overflows the float range (:math:`x > 709.78`).
 
     Examples
     --------
@@ -178,6 +212,9 @@ def exp(x: Node) -> Node:
     Book: section 3.2.
     """
     x = _node(x, "exp")
+    if x.value > _EXP_MAX:
+        raise ValueError(f"`x` must be at most {_EXP_MAX:.4g} for `exp` (beyond, e^x overflows "
+                         f"the float range), got {x.value:g}")
     value = math.exp(x.value)
     return Node(value, (x,), (value,), "exp")
 
@@ -197,7 +234,7 @@ def log(x: Node) -> Node:
     """
     x = _node(x, "log")
     if x.value <= 0:
-        raise ValueError(f"`log` needs a positive value, got {x.value}")
+        raise ValueError(f"`x` must be positive for `log`, got {x.value}")
     return Node(math.log(x.value), (x,), (1.0 / x.value,), "log")
 
 
@@ -216,7 +253,7 @@ def sqrt(x: Node) -> Node:
     """
     x = _node(x, "sqrt")
     if x.value <= 0:
-        raise ValueError(f"`sqrt` needs a positive value to be differentiable, got {x.value}")
+        raise ValueError(f"`x` must be positive for `sqrt` to be differentiable, got {x.value}")
     value = math.sqrt(x.value)
     return Node(value, (x,), (0.5 / value,), "sqrt")
 
@@ -305,11 +342,7 @@ def variables(**values) -> tuple[Node, ...]:
         raise ValueError("`variables` needs at least one name=value")
     nodes = []
     for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, Real):
-            raise TypeError(f"`{name}` must be a real number, got {type(value).__name__}")
-        if not math.isfinite(value):
-            raise ValueError(f"`{name}` must be finite, got {value!r}")
-        nodes.append(Node(value, name=name))
+        nodes.append(Node(check_real(value, name), name=name))
     return tuple(nodes)
 
 

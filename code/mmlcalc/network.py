@@ -40,8 +40,9 @@ import numpy as np
 
 from ._iteration import IterationResult
 from ._validation import (
-    as_generator,
     as_real_array,
+    as_rng,
+    check_callable,
     check_choice,
     check_positive,
     check_positive_int,
@@ -148,6 +149,10 @@ class Activation:
     prime: Callable = field(repr=False)
     smooth: bool = True
 
+    def __post_init__(self):
+        check_callable(self.f, "f")
+        check_callable(self.prime, "prime")
+
     def __call__(self, z):
         return self.f(z)
 
@@ -217,10 +222,12 @@ class Network:
     activations: tuple | str = "sigmoid"
 
     def __post_init__(self):
-        if isinstance(self.weights, np.ndarray) or not isinstance(self.weights, Sequence) \
+        if isinstance(self.weights, np.ndarray | str | bytes) or not isinstance(self.weights,
+                                                                              Sequence) \
                 or len(self.weights) == 0:
             raise TypeError("`weights` must be a non-empty sequence of 2-D arrays, one a layer")
-        if isinstance(self.biases, np.ndarray) or not isinstance(self.biases, Sequence):
+        if isinstance(self.biases, np.ndarray | str | bytes) or not isinstance(self.biases,
+                                                                             Sequence):
             raise TypeError("`biases` must be a sequence of 1-D arrays, one a layer")
         n_layers = len(self.weights)
         if len(self.biases) != n_layers:
@@ -238,6 +245,9 @@ class Network:
                 raise ValueError(f"`weights[{k}]` must have {weights[k - 1].shape[0]} columns "
                                  f"(the rows of weights[{k - 1}]), got shape {W.shape}")
         names = self.activations
+        if not isinstance(names, str | Sequence):
+            raise TypeError(f"`activations` must be a name or a sequence of names, got "
+                            f"{type(names).__name__} {names!r}")
         names = (names,) * n_layers if isinstance(names, str) else tuple(names)
         if len(names) != n_layers:
             raise ValueError(f"`activations` must name one function a layer ({n_layers}), "
@@ -348,12 +358,12 @@ def init_network(sizes, *, activations="sigmoid", rng=0) -> Network:
     >>> net.sizes, net.activations, net.n_parameters
     ((2, 3, 1), ('tanh', 'identity'), 13)
     """
-    if isinstance(sizes, str) or not isinstance(sizes, Sequence | np.ndarray):
+    if isinstance(sizes, str | bytes) or not isinstance(sizes, Sequence | np.ndarray):
         raise TypeError(f"`sizes` must be a sequence of integers, got {sizes!r}")
     sizes = [check_positive_int(n, "sizes") for n in list(sizes)]
     if len(sizes) < 2:
         raise ValueError(f"`sizes` must hold the input size and at least one layer, got {sizes}")
-    rng = as_generator(rng)
+    rng = as_rng(rng, "rng")
     weights = [rng.normal(0.0, 1.0 / np.sqrt(n_in), size=(n_out, n_in))
                for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
     biases = [rng.normal(0.0, 1.0, size=n_out) for n_out in sizes[1:]]

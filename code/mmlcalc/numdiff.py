@@ -18,6 +18,7 @@ from ._validation import (
     check_choice,
     check_finite_output,
     check_positive,
+    check_positive_array,
 )
 
 __all__ = ["DERIVATIVE_METHODS", "ErrorCurve", "coordinate_steps", "default_step", "derivative",
@@ -191,7 +192,7 @@ def derivative(f: Callable, x, *, h=None, method: str = "central"):
     >>> derivative(np.exp, [0.0, 1.0], method="complex")
     array([1.        , 2.71828183])
     """
-    check_callable(f, "f")
+    f = check_callable(f, "f", same_shape=True)
     check_choice(method, "method", DERIVATIVE_METHODS)
     x = as_real_array(x, "x")
     h = default_step(x, method=method) if h is None else check_positive(h, "h")
@@ -550,8 +551,8 @@ def coordinate_steps(x, h=None, *, method: str = "central") -> np.ndarray:
         if h.ndim > 1 or (h.ndim == 1 and h.shape != x.shape[-1:]):
             raise ValueError(f"`h` must be a number or one step per coordinate, shape "
                              f"{x.shape[-1:]}, got shape {h.shape}")
-        if np.any(h <= 0):
-            raise ValueError(f"`h` must be positive, got {h.tolist()}")
+        # a second difference divides by h**2, which must stay a normal float
+        check_positive_array(h, "h", power=2 if method == "hessian" else 1)
         return np.broadcast_to(h, x.shape).astype(float)
     if method == "complex":
         return np.full(x.shape, 1e-20)

@@ -23,17 +23,24 @@ Taught in section 2.5, *The sandpit*.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from numbers import Integral
 
 import numpy as np
 import sympy as sp
 from scipy.optimize import minimize
 
 from ._iteration import IterationResult, backtrack, newton_step
-from ._validation import as_real_array, check_choice, check_positive, check_positive_int
+from ._validation import (
+    MAX_ITER,
+    as_real_array,
+    check_choice,
+    check_mapping,
+    check_nonnegative_int,
+    check_positive,
+    check_positive_int,
+)
 from .stationary import classify_stationary_point
 
 __all__ = ["LEVELS", "Dimple", "Landscape", "LocalMinimum", "Probe", "ProbeLog",
@@ -50,10 +57,16 @@ def _real(value, name: str) -> float:
 
 
 def _pair(value, name: str) -> tuple[float, float]:
-    array = as_real_array(value, name)
-    if array.shape != (2,):
-        raise ValueError(f"`{name}` must be a pair of numbers, got shape {array.shape}")
-    return (float(array[0]), float(array[1]))
+    x, y = as_real_array(value, name, shape=(2,))
+    return (float(x), float(y))
+
+
+def _entry(data: Mapping, key: str, name: str):
+    """``data[key]``, or a ``ValueError`` saying that `name` lacks it."""
+    if key not in data:
+        raise ValueError(f"`{name}` must have the key {key!r} (see Landscape.to_dict), got keys "
+                         f"{sorted(map(str, data))}")
+    return data[key]
 
 
 @dataclass(frozen=True)
@@ -225,19 +238,23 @@ class Landscape:
         set_(self, "curvatures", curvatures)
         set_(self, "angle", _real(self.angle, "angle"))
         set_(self, "offset", _real(self.offset, "offset"))
+        if isinstance(self.dimples, str | bytes | Mapping | Dimple) or not isinstance(
+                self.dimples, Iterable):
+            raise TypeError(f"`dimples` must be a sequence of Dimple objects, got "
+                            f"{type(self.dimples).__name__} {self.dimples!r}")
         dimples = []
         for d in self.dimples:
             if isinstance(d, Mapping):
-                d = Dimple(**d)
+                d = Dimple(**{key: _entry(d, key, "dimples") for key in ("centre", "depth",
+                                                                          "width")})
             if not isinstance(d, Dimple):
                 raise TypeError(f"`dimples` must hold Dimple objects, got {type(d).__name__}")
             dimples.append(d)
         set_(self, "dimples", tuple(dimples))
         set_(self, "half_width", check_positive(_real(self.half_width, "half_width"),
                                                 "half_width"))
-        if self.seed is not None and (isinstance(self.seed, bool)
-                                      or not isinstance(self.seed, Integral) or self.seed < 0):
-            raise ValueError(f"`seed` must be a non-negative integer or None, got {self.seed!r}")
+        if self.seed is not None:
+            set_(self, "seed", check_nonnegative_int(self.seed, "seed"))
         check_choice(self.level, "level", (*LEVELS, "custom"))
         c, s = np.cos(self.angle), np.sin(self.angle)
         R = np.array([[c, -s], [s, c]])
@@ -512,17 +529,33 @@ class Landscape:
 
     @classmethod
     def from_dict(cls, data: Mapping) -> Landscape:
-        """Rebuild a landscape from :meth:`to_dict`'s output (the minima are recomputed)."""
+        """Rebuild a landscape from :meth:`to_dict`'s output (the minima are recomputed).
+
+        Raises
+        ------
+        TypeError
+            If `data` (or its ``bowl``) is not a mapping, or a value has the wrong type.
+        ValueError
+            If `data` is not a sandpit landscape (its ``format``), lacks a key, or holds a
+            value that :class:`Landscape` refuses.
+        """
+        check_mapping(data, "data")
         if data.get("format") != "mmlcalc.sandpit.Landscape":
             raise ValueError(f"`data` is not a sandpit landscape, format {data.get('format')!r}")
-        bowl = data["bowl"]
-        return cls(bowl_centre=bowl["centre"], curvatures=bowl["curvatures"],
-                   angle=bowl["angle"], offset=bowl["offset"],
-                   dimples=tuple(Dimple(**d) for d in data["dimples"]),
-                   half_width=data["half_width"], seed=data["seed"], level=data["level"])
+        bowl = check_mapping(_entry(data, "bowl", "data"), "data['bowl']")
+        return cls(bowl_centre=_entry(bowl, "centre", "data['bowl']"),
+                   curvatures=_entry(bowl, "curvatures", "data['bowl']"),
+                   angle=_entry(bowl, "angle", "data['bowl']"),
+                   offset=_entry(bowl, "offset", "data['bowl']"),
+                   dimples=_entry(data, "dimples", "data"),
+                   half_width=_entry(data, "half_width", "data"),
+                   seed=_entry(data, "seed", "data"), level=_entry(data, "level", "data"))
 
 
 # --- seeded landscapes ---------------------------------------------------------------------------
+
+#: The half widths :func:`make_sandpit` can make a fair puzzle for.
+SANDPIT_HALF_WIDTHS = (1.0, 30.0)
 
 _RANGES = {  # (curvature, number of dimples, dimple depth, dimple width, dimple spread)
     "easy": ((0.4, 1.2), (1, 2), (0.2, 0.8), (0.7, 1.3), 2.0),
@@ -569,7 +602,7 @@ def make_sandpit(seed: int, *, level: str = "easy", half_width: float = 3.0) -> 
         to six deep, narrow dimples and at least three local minima, the deepest lower than the
         next by more than 0.05, so walking downhill can get stuck. Keyword-only.
     half_width : float
-        :math:`L`, the pit is :math:`[-L, L]^2`. Keyword-only.
+        :math:`L`, the pit is :math:`[-L, L]^2`, :math:`1 \le L \le 30`. Keyword-only.
 
     Returns
     -------
@@ -581,7 +614,8 @@ def make_sandpit(seed: int, *, level: str = "easy", half_width: float = 3.0) -> 
     ------
     TypeError, ValueError
         If `seed` is not a non-negative integer, `level` is unknown or `half_width` is not
-        positive.
+        between 1 and 30 (``SANDPIT_HALF_WIDTHS``): a smaller pit has no room for its
+        dimples and an answer 0.5 inside the edge.
 
     See Also
     --------
@@ -601,12 +635,16 @@ def make_sandpit(seed: int, *, level: str = "easy", half_width: float = 3.0) -> 
     >>> pit == make_sandpit(7, level="hard")
     True
     """
-    if isinstance(seed, bool) or not isinstance(seed, Integral):
-        raise TypeError(f"`seed` must be an integer, got {type(seed).__name__} {seed!r}")
-    if seed < 0:
-        raise ValueError(f"`seed` must be non-negative, got {seed}")
+    seed = check_nonnegative_int(seed, "seed")
     check_choice(level, "level", LEVELS)
     half_width = check_positive(half_width, "half_width")
+    low, high = SANDPIT_HALF_WIDTHS
+    if not low <= half_width <= high:
+        # the deepest point must lie 0.5 inside the edge, and the dimples scale with the pit
+        # (their widths and curvatures are rounded to three decimals): outside this range no
+        # draw can pass, or the rounding flattens the landscape
+        raise ValueError(f"`half_width` must be between {low:g} and {high:g} for a random "
+                         f"sandpit, got {half_width:g}")
     rng = np.random.default_rng([int(seed), LEVELS.index(level)])
     (k_lo, k_hi), (n_lo, n_hi), (d_lo, d_hi), (w_lo, w_hi), spread = _RANGES[level]
     scale = half_width / 3.0
@@ -742,7 +780,7 @@ def descend_by_probing(landscape: Landscape, x0, *, step: float = 1.0, gtol: flo
         raise TypeError(f"`landscape` must be a Landscape, got {type(landscape).__name__}")
     step = check_positive(step, "step")
     gtol = check_positive(gtol, "gtol")
-    max_probes = check_positive_int(max_probes, "max_probes")
+    max_probes = check_positive_int(max_probes, "max_probes", high=MAX_ITER)
     x0 = as_real_array(x0, "x0")
     L = landscape.half_width
     if x0.shape != (2,) or np.any(np.abs(x0) > L):

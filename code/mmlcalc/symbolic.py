@@ -6,15 +6,14 @@ of differentiation) and chapter 2 (gradient, Jacobian and Hessian).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from numbers import Integral
-from tokenize import TokenError
 
 import numpy as np
 import sympy as sp
 
-from ._validation import check_positive_int
+from ._validation import as_rng, check_expression, check_positive_int, check_symbol, check_symbols
 
 __all__ = ["RULES", "SPECIAL_DERIVATIVES", "Drill", "diff_by_rules", "drills",
            "is_derivative", "random_expression", "rules_used", "to_numpy"]
@@ -60,17 +59,11 @@ def to_numpy(expr, variables: Sequence[sp.Symbol] | sp.Symbol):
 
     Book: sections 1.5 and 2.1.
     """
-    if not isinstance(expr, sp.Basic | sp.MatrixBase):
-        raise TypeError(f"`expr` must be a sympy expression, got {type(expr).__name__}")
     single = isinstance(variables, sp.Symbol)
-    symbols = (variables,) if single else tuple(variables)
-    if not symbols or not all(isinstance(s, sp.Symbol) for s in symbols):
-        raise TypeError(f"`variables` must be sympy symbols, got {variables!r}")
-    extra = expr.free_symbols - set(symbols)
-    if extra:
-        names = ", ".join(sorted(str(s) for s in extra))
-        raise ValueError(f"`expr` has free symbols not in `variables`: {names}")
+    symbols = check_symbols(variables, "variables")
     vector = isinstance(expr, sp.MatrixBase)
+    for entry in (expr if vector else [expr]):
+        check_expression(entry, "expr", symbols=symbols)
     entries = [sp.lambdify(symbols, e, "numpy") for e in (expr if vector else [expr])]
 
     def f(x):
@@ -103,26 +96,9 @@ SPECIAL_DERIVATIVES = {
 _GENERATOR_RULES = ("sum", "product", "quotient", "chain")
 
 
-def _check_symbol(x, name: str = "x") -> sp.Symbol:
-    if not isinstance(x, sp.Symbol):
-        raise TypeError(f"`{name}` must be a sympy Symbol, got {type(x).__name__} {x!r}")
-    return x
-
-
 def _check_expression(expr, name: str, x: sp.Symbol | None = None):
     """A sympy expression from `expr`; strings are parsed (with `x` standing for its name)."""
-    if isinstance(expr, str):
-        names = {} if x is None else {x.name: x}
-        try:
-            expr = sp.parse_expr(expr, local_dict=names)
-        except (SyntaxError, TypeError, ValueError, TokenError) as error:
-            raise ValueError(f"`{name}` is not a formula sympy can read: {expr!r}") from error
-    elif isinstance(expr, int | float):
-        expr = sp.sympify(expr)
-    if not isinstance(expr, sp.Expr):
-        raise TypeError(f"`{name}` must be a sympy expression or a string, got "
-                        f"{type(expr).__name__}")
-    return expr
+    return check_expression(expr, name, parse=True, local=() if x is None else (x,))
 
 
 def diff_by_rules(expr, x: sp.Symbol):
@@ -180,7 +156,7 @@ def diff_by_rules(expr, x: sp.Symbol):
     exp(x)*sin(x) + exp(x)*cos(x)
     """
     expr = _check_expression(expr, "expr")
-    x = _check_symbol(x)
+    x = check_symbol(x, "x")
     return _diff(expr, x)
 
 
@@ -261,7 +237,7 @@ def is_derivative(answer, f, x: sp.Symbol | None = None) -> bool:
     False
     """
     if x is not None:
-        x = _check_symbol(x)
+        x = check_symbol(x, "x")
     f = _check_expression(f, "f", x)
     if x is None:
         if len(f.free_symbols) != 1:
@@ -327,7 +303,7 @@ def rules_used(expr, x: sp.Symbol) -> tuple[str, ...]:
     ('power', 'special', 'product', 'chain')
     """
     expr = _check_expression(expr, "expr")
-    x = _check_symbol(x)
+    x = check_symbol(x, "x")
     found = set()
 
     def depends(e):
@@ -366,6 +342,9 @@ def _check_depth(depth) -> int:
 
 
 def _check_rules(rules) -> tuple[str, ...]:
+    if isinstance(rules, str | bytes) or not isinstance(rules, Iterable):
+        raise TypeError(f"`rules` must be a sequence of rule names, got {type(rules).__name__} "
+                        f"{rules!r}")
     rules = tuple(rules)
     unknown = [r for r in rules if r not in _GENERATOR_RULES]
     if not rules or unknown:
@@ -467,7 +446,7 @@ def random_expression(rng, *, depth: int = 2, rules=_GENERATOR_RULES, x: sp.Symb
                         f"{type(rng).__name__}")
     depth = _check_depth(depth)
     rules = _check_rules(rules)
-    x = sp.Symbol("x") if x is None else _check_symbol(x)
+    x = sp.Symbol("x") if x is None else check_symbol(x, "x")
     while True:  # sums can cancel (x + (-x + 1)); draw again until x survives
         expr = _grow(rng, depth, rules, x)
         if expr.has(x):
@@ -545,9 +524,7 @@ def drills(n: int, *, seed: int = 0, depth: int = 2, rules=_GENERATOR_RULES):
     (x**4*(x - 2), x**4 + 4*x**3*(x - 2), ('power', 'product'))
     """
     n = check_positive_int(n, "n")
-    if isinstance(seed, bool) or not isinstance(seed, Integral):
-        raise TypeError(f"`seed` must be an integer, got {type(seed).__name__} {seed!r}")
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed, "seed")
     x = sp.Symbol("x")
     out = []
     for _ in range(n):
@@ -562,16 +539,6 @@ def drills(n: int, *, seed: int = 0, depth: int = 2, rules=_GENERATOR_RULES):
 __all__ += ["gradient", "hessian", "jacobian"]
 
 
-def _symbols(variables, name: str = "variables") -> tuple[sp.Symbol, ...]:
-    """The variables as a non-empty tuple of distinct sympy symbols, else a named error."""
-    symbols = (variables,) if isinstance(variables, sp.Symbol) else tuple(variables)
-    if not symbols or not all(isinstance(s, sp.Symbol) for s in symbols):
-        raise TypeError(f"`{name}` must be sympy symbols, got {variables!r}")
-    if len(set(symbols)) != len(symbols):
-        raise ValueError(f"`{name}` must be distinct symbols, got {variables!r}")
-    return symbols
-
-
 def _scalar(expr, name: str = "expr") -> sp.Expr:
     """`expr` as a scalar sympy expression (a 1 x 1 Matrix counts), else a named error."""
     if isinstance(expr, sp.MatrixBase):
@@ -579,11 +546,7 @@ def _scalar(expr, name: str = "expr") -> sp.Expr:
             raise ValueError(f"`{name}` must be a single expression, got a Matrix of shape "
                              f"{expr.shape}")
         expr = expr[0, 0]
-    if isinstance(expr, int | float):
-        expr = sp.sympify(expr)
-    if not isinstance(expr, sp.Expr):
-        raise TypeError(f"`{name}` must be a sympy expression, got {type(expr).__name__}")
-    return expr
+    return check_expression(expr, name)
 
 
 def gradient(expr, variables) -> sp.Matrix:
@@ -634,7 +597,7 @@ def gradient(expr, variables) -> sp.Matrix:
     Matrix([[2*x*y, x**2]])
     """
     expr = _scalar(expr)
-    symbols = _symbols(variables)
+    symbols = check_symbols(variables, "variables")
     return sp.Matrix([[sp.diff(expr, v) for v in symbols]])
 
 
@@ -691,7 +654,7 @@ def jacobian(exprs, variables) -> sp.Matrix:
     >>> sp.simplify(J.det())
     r
     """
-    symbols = _symbols(variables)
+    symbols = check_symbols(variables, "variables")
     if isinstance(exprs, sp.MatrixBase):
         components = list(exprs)
     elif isinstance(exprs, sp.Basic | int | float):
@@ -751,5 +714,5 @@ def hessian(expr, variables) -> sp.Matrix:
     [0, -2]])
     """
     expr = _scalar(expr)
-    symbols = _symbols(variables)
+    symbols = check_symbols(variables, "variables")
     return sp.Matrix([[sp.diff(sp.diff(expr, xj), xi) for xj in symbols] for xi in symbols])

@@ -32,9 +32,11 @@ from ._iteration import newton_step as _newton_step
 from ._validation import (
     _show,
     as_real_array,
+    check_expression,
     check_finite_output,
     check_nonnegative_int,
     check_positive_int,
+    check_symbol,
 )
 from .symbolic import to_numpy
 
@@ -43,25 +45,12 @@ __all__ = ["TaylorPolynomial", "multivariate_taylor", "newton_step", "quadratic_
            "taylor_polynomial"]
 
 
+#: The highest degree of a Taylor polynomial: sympy's exact derivatives grow quickly, so a
+#: higher degree would not finish in reasonable time (and past 169, (n + 1)! overflows a float).
+MAX_DEGREE = 150
+
+
 # --- validation of sympy input -------------------------------------------------------------------
-
-def _check_symbol(x, name: str) -> sp.Symbol:
-    if not isinstance(x, sp.Symbol):
-        raise TypeError(f"`{name}` must be a sympy Symbol, got {type(x).__name__} {_show(x)}")
-    return x
-
-
-def _check_expr(f, name: str, symbols: Sequence[sp.Symbol]) -> sp.Expr:
-    if isinstance(f, Real) and not isinstance(f, bool):
-        f = sp.sympify(f)
-    if not isinstance(f, sp.Expr):
-        raise TypeError(f"`{name}` must be a sympy expression, got {type(f).__name__} {_show(f)}")
-    extra = f.free_symbols - set(symbols)
-    if extra:
-        names = ", ".join(sorted(str(s) for s in extra))
-        raise ValueError(f"`{name}` has free symbols other than the variables: {names}")
-    return f
-
 
 def _exact_point(a, name: str) -> sp.Expr:
     """A real, finite number as a sympy number (ints stay exact, floats become Floats)."""
@@ -288,7 +277,7 @@ def taylor_polynomial(f, x, a, n) -> TaylorPolynomial:
         The expansion point, real and finite. Give it exactly (``1``, ``sp.pi / 4``) for exact
         coefficients; a float gives floating-point coefficients.
     n : int
-        The degree, :math:`n \ge 0`.
+        The degree, :math:`0 \le n \le 150` (``MAX_DEGREE``).
 
     Returns
     -------
@@ -380,10 +369,10 @@ def taylor_coefficients(f, x, a, n) -> tuple[sp.Expr, ...]:
 
 
 def _taylor(f, x, a, n):
-    x = _check_symbol(x, "x")
-    f = _check_expr(f, "f", [x])
+    x = check_symbol(x, "x")
+    f = check_expression(f, "f", symbols=[x], symbols_name="x")
     a = _exact_point(a, "a")
-    n = check_nonnegative_int(n, "n")
+    n = check_nonnegative_int(n, "n", high=MAX_DEGREE)
     coefficients = []
     d = f
     for k in range(n + 1):
@@ -414,7 +403,7 @@ def remainder_bound(M, x, a, n):
     a : float
         The expansion point.
     n : int
-        The degree of the polynomial, :math:`n \ge 0`.
+        The degree of the polynomial, :math:`0 \le n \le 150` (``MAX_DEGREE``).
 
     Returns
     -------
@@ -453,7 +442,7 @@ def remainder_bound(M, x, a, n):
         raise ValueError(f"`M` must be non-negative, got {_show(M)}")
     x = as_real_array(x, "x")
     a = float(as_real_array(a, "a", ndim=0))
-    n = check_nonnegative_int(n, "n")
+    n = check_nonnegative_int(n, "n", high=MAX_DEGREE)
     bound = M * np.abs(x - a) ** (n + 1) / math.factorial(n + 1)
     return bound.item() if bound.ndim == 0 else bound
 
@@ -506,8 +495,8 @@ def radius_of_convergence(c, k):
     >>> radius_of_convergence((-1) ** k, k)           # 1/x about 1: |x - 1| < 1
     1
     """
-    k = _check_symbol(k, "k")
-    c = _check_expr(c, "c", [k])
+    k = check_symbol(k, "k")
+    c = check_expression(c, "c", symbols=[k], symbols_name="k")
     index = sp.Symbol(f"_{k.name}", integer=True, nonnegative=True)
     c = c.subs(k, index)
     ratio = sp.simplify(sp.combsimp(sp.powsimp(c / c.subs(index, index + 1), force=True)))
@@ -547,7 +536,7 @@ def multivariate_taylor(f, x, a, n) -> sp.Expr:
         The expansion point, one real finite number per variable (exact numbers give exact
         coefficients).
     n : int
-        The degree, :math:`n \ge 0`.
+        The degree, :math:`0 \le n \le 150` (``MAX_DEGREE``).
 
     Returns
     -------
@@ -588,16 +577,18 @@ def multivariate_taylor(f, x, a, n) -> sp.Expr:
     >>> multivariate_taylor(sp.exp(x + y), (x, y), (0, 0), 2)
     x**2/2 + x*y + x + y**2/2 + y + 1
     """
-    if isinstance(x, sp.Symbol) or not isinstance(x, Sequence) or not x:
+    if isinstance(x, sp.Symbol | str) or not isinstance(x, Sequence):
         raise TypeError(f"`x` must be a sequence of sympy Symbols, got {_show(x)}")
-    x = tuple(_check_symbol(v, "x") for v in x)
-    if isinstance(a, str) or not isinstance(a, Sequence | np.ndarray):
+    if not x:
+        raise ValueError("`x` must hold at least one symbol, got none")
+    x = tuple(check_symbol(v, "x") for v in x)
+    if isinstance(a, str | bytes) or not isinstance(a, Sequence | np.ndarray):
         raise TypeError(f"`a` must be a sequence of real numbers, got {_show(a)}")
     if len(a) != len(x):
         raise ValueError(f"`a` must have one coordinate per variable ({len(x)}), got {_show(a)}")
     a = tuple(_exact_point(ai.item() if isinstance(ai, np.generic) else ai, "a") for ai in a)
-    f = _check_expr(f, "f", x)
-    n = check_nonnegative_int(n, "n")
+    f = check_expression(f, "f", symbols=x, symbols_name="x")
+    n = check_nonnegative_int(n, "n", high=MAX_DEGREE)
     at = dict(zip(x, a, strict=True))
     terms = []
     for k in range(n + 1):

@@ -4,6 +4,12 @@ Every figure in the book is drawn with these functions, so that all of them shar
 reads on the light and the dark theme alike. Each function takes an ``ax`` to draw on and
 returns it; none calls ``plt.show``. matplotlib is imported only in this subpackage.
 
+Every function checks its arguments before it draws, and raises ``TypeError`` or ``ValueError``
+naming the argument: `ax` must be a matplotlib ``Axes`` (a 3-D one for surfaces), limits such
+as `xlim` an increasing pair ``(low, high)``, `levels` a number of levels from 1 to 1000 or the
+levels themselves, grid sizes (`n`, `n_grid`, `samples`) integers from 2 to 2000, and mappings
+(`curves`, `errors`, `paths`, `quartet`) dicts of label to data.
+
 Modules: :mod:`._style` (the house style), then one module a kind of picture.
 """
 

@@ -11,6 +11,8 @@ from contextlib import contextmanager
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 
+from .._validation import check_int
+
 __all__ = ["COLORS", "book_style", "figure", "use_book_style"]
 
 #: Okabe and Ito's palette, distinguishable with every common colour-vision deficiency.
@@ -102,6 +104,11 @@ def book_style():
 def figure(nrows: int = 1, ncols: int = 1, **kwargs):
     """Apply the book's style and create a figure with axes, as ``plt.subplots`` does.
 
+    Raises
+    ------
+    TypeError, ValueError
+        If `nrows` or `ncols` is not an integer from 1 to 20.
+
     Examples
     --------
     >>> import matplotlib.pyplot as plt
@@ -113,5 +120,7 @@ def figure(nrows: int = 1, ncols: int = 1, **kwargs):
 
     Book: section 1.1.
     """
+    nrows = check_int(nrows, "nrows", low=1, high=20)
+    ncols = check_int(ncols, "ncols", low=1, high=20)
     use_book_style()
     return plt.subplots(nrows, ncols, **kwargs)

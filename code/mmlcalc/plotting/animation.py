@@ -191,7 +191,9 @@ def animate(fig, draw: Callable, frames: Iterable, *, alt: str, labels: Iterable
     labels = [f"frame {k + 1} of {n}" for k in range(n)] if labels is None else list(labels)
     if len(labels) != n or not all(isinstance(t, str) for t in labels):
         raise ValueError(f"`labels` must be {n} strings, one per frame, got {labels!r}")
-    if not isinstance(alt, str) or not alt.strip():
+    if not isinstance(alt, str):
+        raise TypeError(f"`alt` must be a string describing the figure, got {type(alt).__name__}")
+    if not alt.strip():
         raise ValueError(f"`alt` must be a non-empty description of the figure, got {alt!r}")
     if not isinstance(slider_label, str) or not slider_label.strip():
         raise ValueError(f"`slider_label` must be a non-empty string, got {slider_label!r}")

@@ -7,7 +7,18 @@ from collections.abc import Callable, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .._validation import as_real_array, check_callable, check_positive
+from .._validation import (
+    MAX_SAMPLES,
+    as_real_array,
+    check_ax,
+    check_axes,
+    check_callable,
+    check_int,
+    check_limits,
+    check_positive,
+    check_real,
+)
+from ..numdiff import ErrorCurve
 from ._style import COLORS
 
 __all__ = ["plot_difference_quotients", "plot_error_curves", "plot_product_rectangle",
@@ -46,12 +57,17 @@ def plot_secants(ax, f: Callable, x0: float, steps: Sequence[float], *, fprime: 
     -----
     Book: section 1.1, figure *secants closing in on the tangent*.
     """
+    check_ax(ax)
     check_callable(f, "f")
+    x0 = check_real(x0, "x0")
     steps = as_real_array(steps, "steps", ndim=1)
     if np.any(steps == 0):
-        raise ValueError("`steps` must be non-zero")
+        raise ValueError(f"`steps` must be non-zero, got {steps.tolist()}")
+    if fprime is not None:
+        fprime = check_real(fprime, "fprime")
     if xlim is None:
         xlim = (x0 - 0.5, x0 + 1.2 * np.max(np.abs(steps)))
+    xlim = check_limits(xlim, "xlim")
     xs = np.linspace(*xlim, 400)
     ax.plot(xs, f(xs), color=COLORS["ink"], lw=2.2, label="$f(x)$", zorder=3)
     shades = plt.get_cmap("Blues")(np.linspace(0.35, 0.9, steps.size))
@@ -107,10 +123,16 @@ def plot_difference_quotients(ax, f: Callable, x0: float, steps: Sequence[float]
     -----
     Book: section 1.2, *The derivative as a limit*.
     """
+    check_ax(ax)
     check_callable(f, "f")
+    x0 = check_real(x0, "x0")
     steps = as_real_array(steps, "steps", ndim=1)
     if np.any(steps <= 0):
         raise ValueError(f"`steps` must be positive, got {steps.tolist()}")
+    if limit is not None:
+        limit = check_real(limit, "limit")
+    if not isinstance(fmt, str):
+        raise TypeError(f"`fmt` must be a format string, got {type(fmt).__name__}")
     quotients = (f(x0 + steps) - f(x0)) / steps
     ax.set_xscale("log")
     ax.plot(steps, quotients, "o-", color=COLORS["blue"], ms=6, label="$Q(h)$", zorder=3)
@@ -162,7 +184,12 @@ def plot_error_curves(ax, curves, *, floor: float = 1e-17, eps_line: bool = True
     :math:`p`); on the left, round-off error grows like :math:`\varepsilon / h` (slope
     :math:`-1`). Book: section 1.3, *Finite differences meet floating point*.
     """
+    check_ax(ax)
     floor = check_positive(floor, "floor")
+    if isinstance(curves, ErrorCurve) or not isinstance(curves, Sequence) or not all(
+            isinstance(c, ErrorCurve) for c in curves):
+        raise TypeError(f"`curves` must be a sequence of ErrorCurve (from mmlcalc.error_curve), "
+                        f"got {type(curves).__name__}")
     if len(curves) == 0:
         raise ValueError("`curves` must hold at least one error curve")
     ax.set_xscale("log")
@@ -223,9 +250,11 @@ def plot_with_derivative(axes, f: Callable, fprime: Callable, *, xlim: tuple[flo
     -----
     Book: section 1.4, *Sum and power rules; special functions*.
     """
+    left, right = check_axes(axes, "axes", 2)
     check_callable(f, "f")
     check_callable(fprime, "fprime")
-    left, right = axes
+    xlim = check_limits(xlim, "xlim")
+    n = check_int(n, "n", low=2, high=MAX_SAMPLES)
     xs = np.linspace(*xlim, n)
     ys, dys = f(xs), fprime(xs)
     left.plot(xs, ys, color=COLORS["blue"])
@@ -270,6 +299,7 @@ def plot_product_rectangle(ax, u: float, v: float, du: float, dv: float):
     -----
     Book: section 1.5, *Product and chain rules*.
     """
+    check_ax(ax)
     u, v = check_positive(u, "u"), check_positive(v, "v")
     du, dv = check_positive(du, "du"), check_positive(dv, "dv")
     patches = [((0, 0), u, v, COLORS["sky"], "$uv$"),

@@ -11,7 +11,17 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from .._validation import as_real_array, check_callable
+from .._validation import (
+    as_real_array,
+    check_ax,
+    check_callable,
+    check_grid_size,
+    check_int,
+    check_limits,
+    check_mapping,
+    check_positive,
+    check_real,
+)
 from ..fitting import linear_fit
 from ._style import COLORS
 
@@ -53,15 +63,19 @@ def plot_fit(ax, x, y, model: Callable | None = None, params=None, *, sigma=None
     -----
     Book: sections 6.1, 6.4 and 6.6.
     """
+    check_ax(ax)
     x = as_real_array(x, "x", ndim=1)
     y = as_real_array(y, "y", ndim=1)
+    if x.shape != y.shape:
+        raise ValueError(f"`x` and `y` must have the same shape, got {x.shape} and {y.shape}")
     if model is not None:
         check_callable(model, "model")
         if params is None:
             raise ValueError("`params` must be given with `model`")
     if xlim is None:
-        pad = 0.03 * (x.max() - x.min())
+        pad = 0.03 * (x.max() - x.min()) or 1.0
         xlim = (x.min() - pad, x.max() + pad)
+    xlim = check_limits(xlim, "xlim")
     fine = np.linspace(*xlim, 400)
     if sigma is None:
         ax.plot(x, y, "o", ms=4.5, color=COLORS["ink"], label=data_label, zorder=3)
@@ -102,6 +116,7 @@ def plot_residuals(ax, x, r, *, label: str | None = None):
     -----
     Book: section 6.6.
     """
+    check_ax(ax)
     x = as_real_array(x, "x", ndim=1)
     r = as_real_array(r, "r", ndim=1)
     if x.shape != r.shape:
@@ -155,7 +170,15 @@ def plot_chi2_contours(ax, chi2: Callable, xlim, ylim, *, paths: Mapping | None 
     The grid's minimum stands in for :math:`\chi^2_{\min}` unless `best` is given. Book:
     sections 6.2, 6.4 and 6.5.
     """
+    check_ax(ax)
     check_callable(chi2, "chi2")
+    xlim, ylim = check_limits(xlim, "xlim"), check_limits(ylim, "ylim")
+    n = check_grid_size(n, "n")
+    levels = check_int(levels, "levels", low=1, high=1000)
+    if paths is not None:
+        check_mapping(paths, "paths", allow_empty=True)
+    if region is not None:
+        region = check_positive(region, "region")
     a1 = np.linspace(*xlim, n)
     a2 = np.linspace(*ylim, n)
     A1, A2 = np.meshgrid(a1, a2)
@@ -204,7 +227,12 @@ def plot_anscombe(axes, quartet: Mapping):
     The four lines are the same, :math:`y = 3.00 + 0.500x`, and so are the correlations; the
     pictures are not. Book: section 6.2.
     """
-    flat = np.ravel(axes)
+    check_mapping(quartet, "quartet")
+    flat = list(axes.flat) if isinstance(axes, np.ndarray) else axes
+    if not isinstance(flat, list | tuple):
+        raise TypeError(f"`axes` must be a sequence of matplotlib Axes, got {type(axes).__name__}")
+    for ax in flat:
+        check_ax(ax, "axes")
     if len(flat) < len(quartet):
         raise ValueError(f"`axes` must hold one axes per data set ({len(quartet)}), "
                          f"got {len(flat)}")
@@ -247,6 +275,7 @@ def plot_train_test(ax, complexity, train, test, *, xlabel: str = "polynomial de
     Training error can only fall as the model grows; test error falls, then rises once the
     model starts to fit the noise (overfitting). Book: section 6.3.
     """
+    check_ax(ax)
     complexity = as_real_array(complexity, "complexity", ndim=1)
     train = as_real_array(train, "train", ndim=1)
     test = as_real_array(test, "test", ndim=1)
@@ -294,11 +323,14 @@ def plot_intervals(ax, estimates, errors, truth: float, *, z: float = 1.96):
     -----
     Book: section 6.6, where 95% intervals cover the truth in about 95% of 200 repeats.
     """
+    check_ax(ax)
     estimates = as_real_array(estimates, "estimates", ndim=1)
     errors = as_real_array(errors, "errors", ndim=1)
     if estimates.shape != errors.shape:
         raise ValueError(f"`estimates` and `errors` must have the same shape, got "
                          f"{estimates.shape} and {errors.shape}")
+    truth = check_real(truth, "truth")
+    z = check_positive(z, "z")
     k = np.arange(1, estimates.size + 1)
     covers = np.abs(estimates - truth) <= z * errors
     for mask, color, width, label in [

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from .._validation import as_real_array
+from .._validation import as_real_array, check_ax, check_int, check_mapping, check_positive
 from ..graph import Node, topological_order
 from ..network import Network
 from ._style import COLORS
@@ -62,6 +62,10 @@ def plot_computation_graph(ax, outputs, *, values: bool = True, edge_labels: boo
     -----
     Book: section 3.2, *Computation graphs; forward and reverse mode*.
     """
+    check_ax(ax)
+    if isinstance(highlight, Node) or not isinstance(highlight, Sequence) or not all(
+            isinstance(n, Node) for n in highlight):
+        raise TypeError(f"`highlight` must be a sequence of Nodes, got {highlight!r}")
     order = topological_order(outputs)
     place = _graph_layout(order)
     marked = {id(n) for n in highlight}
@@ -128,10 +132,17 @@ def plot_network(ax, net, *, layer_names: Sequence[str] | None = None):
     -----
     Book: section 3.4, *Layers in matrix form*.
     """
+    check_ax(ax)
     if isinstance(net, Network):
         sizes, weights = net.sizes, net.weights
     else:
-        sizes = tuple(int(n) for n in as_real_array(net, "net", ndim=1))
+        if isinstance(net, str | bytes) or not isinstance(net, Sequence | np.ndarray):
+            raise TypeError(f"`net` must be a Network or a sequence of layer sizes, got "
+                            f"{type(net).__name__}")
+        sizes = tuple(check_int(n.item() if isinstance(n, np.generic) else n, "net", low=1,
+                                high=1000) for n in net)
+        if len(sizes) < 2:
+            raise ValueError(f"`net` must have at least two layers, got {len(sizes)}")
         weights = [np.ones((n_out, n_in)) for n_in, n_out in zip(sizes[:-1], sizes[1:],
                                                                  strict=True)]
     if layer_names is None:
@@ -187,6 +198,7 @@ def plot_cost_history(ax, history, *, label: str | None = None, color: str | Non
     -----
     Book: section 3.5, *Backpropagation*.
     """
+    check_ax(ax)
     history = as_real_array(history, "history", ndim=1)
     if np.any(history <= 0):
         raise ValueError("`history` must be positive for a logarithmic axis")
@@ -222,9 +234,11 @@ def plot_network_fit(ax, x, y, grid, curves: Mapping[str, np.ndarray]):
     -----
     Book: section 3.5, the fit before and after training.
     """
+    check_ax(ax)
     x = as_real_array(x, "x", ndim=1)
     y = as_real_array(y, "y", ndim=1)
     grid = as_real_array(grid, "grid", ndim=1)
+    check_mapping(curves, "curves")
     ax.plot(x, y, "o", ms=4, color=COLORS["grey"], alpha=0.8, label="data")
     styles = ["--", "-", "-.", ":"]
     colors = [COLORS["vermillion"], COLORS["blue"], COLORS["green"], COLORS["purple"]]
@@ -264,7 +278,11 @@ def plot_gradient_check_errors(ax, hs, errors: Mapping[str, np.ndarray], *,
     -----
     Book: section 3.6, *Checking gradients*.
     """
+    check_ax(ax)
     hs = as_real_array(hs, "hs", ndim=1)
+    check_mapping(errors, "errors")
+    if tolerance is not None:
+        tolerance = check_positive(tolerance, "tolerance")
     markers = ["o", "s", "^", "D"]
     for k, (label, values) in enumerate(errors.items()):
         values = as_real_array(values, f"errors[{label!r}]", ndim=1)

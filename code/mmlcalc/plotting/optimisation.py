@@ -12,7 +12,17 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.lines import Line2D
 
-from .._validation import as_real_array, check_callable
+from .._validation import (
+    as_real_array,
+    check_ax,
+    check_callable,
+    check_grid_size,
+    check_levels,
+    check_limits,
+    check_mapping,
+    check_positive,
+    check_real,
+)
 from ..numdiff import gradient
 from ._style import COLORS
 
@@ -32,6 +42,9 @@ _PATH_STYLES = [
 
 
 def _grid(xlim, ylim, n: int = 300) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The n x n grid over the checked limits `xlim` and `ylim` (n is `n_grid`)."""
+    xlim, ylim = check_limits(xlim, "xlim"), check_limits(ylim, "ylim")
+    n = check_grid_size(n, "n_grid")
     xs = np.linspace(*xlim, n)
     ys = np.linspace(*ylim, n)
     X, Y = np.meshgrid(xs, ys)
@@ -69,6 +82,7 @@ def plot_basins(ax, f: Callable, starts, labels, roots, *, xlim=None, ylim=None,
     -----
     Book: section 5.1, figure *basins of attraction on a line*.
     """
+    check_ax(ax)
     check_callable(f, "f")
     starts = as_real_array(starts, "starts", ndim=1)
     labels = np.asarray(labels, dtype=int)
@@ -78,7 +92,10 @@ def plot_basins(ax, f: Callable, starts, labels, roots, *, xlim=None, ylim=None,
                          f"{labels.shape}")
     if roots.size > len(ROOT_COLORS):
         raise ValueError(f"`roots` can hold at most {len(ROOT_COLORS)} roots, got {roots.size}")
-    xlim = (starts[0], starts[-1]) if xlim is None else xlim
+    band = check_positive(band, "band")
+    xlim = check_limits((starts.min(), starts.max()) if xlim is None else xlim, "xlim")
+    if ylim is not None:
+        ylim = check_limits(ylim, "ylim")
     xs = np.linspace(*xlim, 600)
     ys = f(xs)
     if ylim is None:
@@ -143,8 +160,10 @@ def plot_convergence(ax, curves: Mapping[str, Sequence[float]], *, ylabel: str =
     -----
     Book: sections 5.2 and 5.5.
     """
+    check_ax(ax)
+    check_mapping(curves, "curves")
     for (label, values), style in zip(curves.items(), _styles(colors), strict=False):
-        values = np.asarray(values, dtype=float)
+        values = as_real_array(values, f"curves[{label!r}]", ndim=1, allow_empty=True)
         k = np.arange(values.size)
         keep = values > 0
         markevery = max(1, values.size // 25)
@@ -193,18 +212,23 @@ def plot_paths(ax, f: Callable, paths: Mapping[str, np.ndarray], *, xlim, ylim,
     -----
     Book: sections 5.3, 5.4 and 5.5.
     """
+    check_ax(ax)
     check_callable(f, "f")
+    check_mapping(paths, "paths")
+    levels = check_levels(levels)
+    if f_min is not None:
+        f_min = check_real(f_min, "f_min")
     X, Y, P = _grid(xlim, ylim, n_grid)
     Z = f(P)
-    low = float(Z.min()) if f_min is None else float(f_min)
+    low = float(Z.min()) if f_min is None else f_min
     gap = Z - low
-    if np.isscalar(levels) or np.ndim(levels) == 0:
+    if isinstance(levels, int):
         top = float(gap.max())
         bottom = max(float(np.quantile(gap, 0.002)), top * 1e-6, 1e-12)
-        levels = np.geomspace(bottom, top, int(levels) + 1)[:-1]
+        levels = np.geomspace(bottom, top, levels + 1)[:-1]
     ax.contour(X, Y, gap, levels=levels, colors=COLORS["grey"], linewidths=0.7, alpha=0.8)
     for (label, path), style in zip(paths.items(), _styles(colors), strict=False):
-        path = np.asarray(path, dtype=float)
+        path = as_real_array(path, f"paths[{label!r}]", shape=(None, 2))
         markevery = max(1, path.shape[0] // 40)
         ax.plot(path[:, 0], path[:, 1], lw=1.4, ms=3.5, markevery=markevery, label=label,
                 **style)
@@ -267,9 +291,12 @@ def plot_constrained(ax, f: Callable, g: Callable, points, *, xlim, ylim, kinds=
     -----
     The gradients are estimated with :func:`mmlcalc.gradient`. Book: section 5.6.
     """
+    check_ax(ax)
     check_callable(f, "f")
     check_callable(g, "g")
-    points = as_real_array(points, "points", ndim=2)
+    points = as_real_array(points, "points", shape=(None, 2), allow_empty=True)
+    levels = check_levels(levels)
+    arrow = check_positive(arrow, "arrow")
     if kinds is not None and len(kinds) != len(points):
         raise ValueError(f"`kinds` must have one label per point ({len(points)}), got "
                          f"{len(kinds)}")

@@ -11,7 +11,17 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .._validation import as_real_array, check_callable, check_positive
+from .._validation import (
+    as_real_array,
+    check_ax,
+    check_callable,
+    check_grid_size,
+    check_int,
+    check_levels,
+    check_limits,
+    check_mapping,
+    check_positive,
+)
 from ..symbolic import to_numpy
 from ..taylor import TaylorPolynomial, newton_step, quadratic_model
 from ._style import COLORS
@@ -27,13 +37,6 @@ def _check_taylor(p) -> TaylorPolynomial:
         raise TypeError(f"`p` must be a TaylorPolynomial (from mmlcalc.taylor_polynomial), got "
                         f"{type(p).__name__}")
     return p
-
-
-def _check_range(lim, name: str) -> tuple[float, float]:
-    lim = as_real_array(lim, name, ndim=1)
-    if lim.size != 2 or not lim[0] < lim[1]:
-        raise ValueError(f"`{name}` must be (low, high) with low < high, got {lim.tolist()}")
-    return float(lim[0]), float(lim[1])
 
 
 def _values(f: Callable, xs: np.ndarray, shape=None) -> np.ndarray:
@@ -88,8 +91,12 @@ def plot_partial_sums(ax, p, degrees: Sequence[int], *, xlim, ylim=None, radius=
     -----
     Book: section 4.2 (partial sums closing in) and 4.3 (diverging beyond the radius).
     """
+    check_ax(ax)
     p = _check_taylor(p)
-    degrees = [int(k) for k in degrees]
+    if isinstance(degrees, str | bytes) or not isinstance(degrees, Sequence | np.ndarray):
+        raise TypeError(f"`degrees` must be a sequence of integers, got {type(degrees).__name__}")
+    degrees = [check_int(k.item() if isinstance(k, np.generic) else k, "degrees")
+               for k in degrees]
     if not degrees or len(degrees) > len(_CYCLE) or min(degrees) < 0 or max(degrees) > p.n:
         raise ValueError(f"`degrees` must be 1 to {len(_CYCLE)} degrees between 0 and "
                          f"{p.n}, got {degrees}")
@@ -98,7 +105,7 @@ def plot_partial_sums(ax, p, degrees: Sequence[int], *, xlim, ylim=None, radius=
     if len(labels) != len(degrees):
         raise ValueError(f"`labels` must have one label per degree ({len(degrees)}), got "
                          f"{len(labels)}")
-    xlim = _check_range(xlim, "xlim")
+    xlim = check_limits(xlim, "xlim")
     xs = np.linspace(*xlim, 600)
     fx = _values(to_numpy(p.f, p.x), xs)
     sums = p.partial_sums(xs)
@@ -107,7 +114,7 @@ def plot_partial_sums(ax, p, degrees: Sequence[int], *, xlim, ylim=None, radius=
         low, high = np.nanmin(fx), np.nanmax(fx)
         pad = 0.25 * (high - low) if high > low else 1.0
         ylim = (low - pad, high + pad)
-    ylim = _check_range(ylim, "ylim")
+    ylim = check_limits(ylim, "ylim")
     if radius is not None:
         radius = check_positive(radius, "radius")
         for side in ((xlim[0], a - radius), (a + radius, xlim[1])):
@@ -155,8 +162,9 @@ def plot_remainder_band(ax, p, *, xlim, M=None):
     -----
     Book: section 4.4, *Linearisation and its error*.
     """
+    check_ax(ax)
     p = _check_taylor(p)
-    xlim = _check_range(xlim, "xlim")
+    xlim = check_limits(xlim, "xlim")
     xs = np.linspace(*xlim, 400)
     bound = p.remainder_bound(xs, M=M)
     tn = p(xs)
@@ -207,10 +215,12 @@ def plot_error_scaling(ax, steps, errors: Mapping[str, Sequence[float]], *,
     -----
     Book: section 4.4 and section 4.5 (the :math:`|\delta|^3` law).
     """
+    check_ax(ax)
     steps = as_real_array(steps, "steps", ndim=1)
     if np.any(steps <= 0):
         raise ValueError("`steps` must be positive")
-    orders = dict(orders or {})
+    check_mapping(errors, "errors")
+    orders = dict(check_mapping(orders, "orders", allow_empty=True) if orders is not None else {})
     for (label, series), name in zip(errors.items(), _CYCLE * 2, strict=False):
         series = as_real_array(series, "errors", ndim=1)
         if series.shape != steps.shape or np.any(series <= 0):
@@ -263,12 +273,17 @@ def plot_taylor_models(axes, f: Callable, x0, f0, g, H, *, half_width: float = 1
     -----
     Book: section 4.5, *Multivariate Taylor series*.
     """
+    axes = list(axes.flat) if isinstance(axes, np.ndarray) else axes
+    if not isinstance(axes, list | tuple):
+        raise TypeError(f"`axes` must be three or four 3-D axes, got {type(axes).__name__}")
+    if len(axes) not in (3, 4):
+        raise ValueError(f"`axes` must be three or four 3-D axes, got {len(axes)}")
+    for ax in axes:
+        check_ax(ax, "axes", three_d=True)
     check_callable(f, "f")
-    x0 = as_real_array(x0, "x0", ndim=1)
-    axes = list(np.ravel(axes))
-    if x0.size != 2 or len(axes) not in (3, 4):
-        raise ValueError("`x0` must be a point in the plane and `axes` three or four 3-D axes")
+    x0 = as_real_array(x0, "x0", shape=(2,))
     half_width = check_positive(half_width, "half_width")
+    samples = check_grid_size(samples, "samples")
     u = np.linspace(-half_width, half_width, samples)
     du = np.stack(np.meshgrid(u, u), axis=-1)
     points = x0 + du
@@ -277,7 +292,7 @@ def plot_taylor_models(axes, f: Callable, x0, f0, g, H, *, half_width: float = 1
         low, high = np.nanmin(fz), np.nanmax(fz)
         pad = 0.3 * (high - low) if high > low else 1.0
         zlim = (low - pad, high + pad)
-    zlim = _check_range(zlim, "zlim")
+    zlim = check_limits(zlim, "zlim")
     def frame(ax, title):
         ax.scatter([x0[0]], [x0[1]], [f0], color=COLORS["ink"], s=18, depthshade=False)
         ax.set_zlim(*zlim)
@@ -339,8 +354,9 @@ def plot_quadratic_model(ax, f: Callable, x0: float, fprime: float, fsecond: flo
     -----
     Book: section 4.6, *From the quadratic model to the Newton step*.
     """
+    check_ax(ax)
     check_callable(f, "f")
-    xlim = _check_range(xlim, "xlim")
+    xlim = check_limits(xlim, "xlim")
     if color not in COLORS:
         raise ValueError(f"`color` must be one of {sorted(COLORS)}, got {color!r}")
     x0 = float(as_real_array(x0, "x0", ndim=0))
@@ -364,7 +380,7 @@ def plot_quadratic_model(ax, f: Callable, x0: float, fprime: float, fsecond: flo
         pad = 0.2 * (high - low) if high > low else 1.0
         ylim = (low - pad, high + pad)
     ax.set_xlim(*xlim)
-    ax.set_ylim(*_check_range(ylim, "ylim"))
+    ax.set_ylim(*check_limits(ylim, "ylim"))
     ax.set_xlabel("$x$")
     ax.set_ylabel("$y$")
     return x_new
@@ -400,15 +416,17 @@ def plot_model_contours(ax, f: Callable, x0, f0, g, H, *, xlim, ylim, levels=12)
     -----
     Book: section 4.6.
     """
+    check_ax(ax)
     check_callable(f, "f")
-    x0 = as_real_array(x0, "x0", ndim=1)
-    xlim, ylim = _check_range(xlim, "xlim"), _check_range(ylim, "ylim")
+    x0 = as_real_array(x0, "x0", shape=(2,))
+    xlim, ylim = check_limits(xlim, "xlim"), check_limits(ylim, "ylim")
+    levels = check_levels(levels)
     xs, ys = np.meshgrid(np.linspace(*xlim, 200), np.linspace(*ylim, 200))
     points = np.stack([xs, ys], axis=-1)
     fz = _values(f, points, points.shape[:-1])
     mz = quadratic_model(f0, g, H, points - x0)
-    if np.ndim(levels) == 0:
-        levels = np.linspace(np.nanmin(fz), np.nanmax(fz), int(levels))
+    if isinstance(levels, int):
+        levels = np.linspace(np.nanmin(fz), np.nanmax(fz), levels)
     ax.contour(xs, ys, fz, levels=levels, colors=COLORS["grey"], linewidths=1.0)
     ax.contour(xs, ys, mz, levels=levels, colors=COLORS["blue"], linewidths=1.0,
                linestyles="--")

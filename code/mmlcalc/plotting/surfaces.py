@@ -12,7 +12,21 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from .._validation import as_real_array, check_callable, check_choice, check_positive_int
+from .._validation import (
+    MAX_GRID,
+    as_real_array,
+    check_ax,
+    check_callable,
+    check_choice,
+    check_grid_size,
+    check_int,
+    check_levels,
+    check_limits,
+    check_positive,
+    check_positive_int,
+    check_real,
+)
+from ..sandpit import Landscape
 from ._style import COLORS
 
 __all__ = ["as_3d", "plot_contours", "plot_mapped_grid", "plot_pit", "plot_quadratic",
@@ -28,13 +42,6 @@ def _grid(xlim, ylim, n: int):
     ys = np.linspace(*ylim, n)
     X, Y = np.meshgrid(xs, ys, indexing="xy")
     return X, Y, np.stack([X, Y], axis=-1)
-
-
-def _limits(value, name: str) -> tuple[float, float]:
-    lo, hi = as_real_array(value, name, ndim=1)
-    if not lo < hi:
-        raise ValueError(f"`{name}` must be an increasing pair (low, high), got {value!r}")
-    return float(lo), float(hi)
 
 
 def as_3d(ax):
@@ -54,6 +61,7 @@ def as_3d(ax):
 
     Book: section 2.1.
     """
+    check_ax(ax)
     fig = ax.get_figure()
     spec = ax.get_subplotspec()
     ax.remove()
@@ -95,9 +103,12 @@ def plot_surface(ax, f: Callable, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), n: int 
     -----
     Book: section 2.1, *Partial derivatives*; section 2.6, *The Hessian*.
     """
+    check_ax(ax, three_d=True)
     check_callable(f, "f")
-    xlim, ylim = _limits(xlim, "xlim"), _limits(ylim, "ylim")
-    n = check_positive_int(n, "n")
+    xlim, ylim = check_limits(xlim, "xlim"), check_limits(ylim, "ylim")
+    n = check_grid_size(n, "n")
+    slices_x = as_real_array(slices_x, "slices_x", ndim=1, allow_empty=True)
+    slices_y = as_real_array(slices_y, "slices_y", ndim=1, allow_empty=True)
     X, Y, P = _grid(xlim, ylim, n)
     Z = f(P)
     ax.plot_surface(X, Y, Z, cmap=cmap, alpha=alpha, linewidth=0, antialiased=True,
@@ -153,11 +164,16 @@ def plot_slices(ax, f: Callable, *, along: str = "x", at: Sequence[float] = (0.0
     -----
     Book: section 2.1, *Partial derivatives*.
     """
+    check_ax(ax)
     check_callable(f, "f")
     check_choice(along, "along", ("x", "y"))
-    lim = _limits(lim, "lim")
+    lim = check_limits(lim, "lim")
+    at = as_real_array(at, "at", ndim=1)
     if (tangent_at is None) != (partial is None):
         raise ValueError("`tangent_at` and `partial` go together: give both or neither")
+    if tangent_at is not None:
+        tangent_at = check_real(tangent_at, "tangent_at")
+        check_callable(partial, "partial")
     t = np.linspace(*lim, 300)
     shades = [COLORS[c] for c in _SLICE_COLORS * 4]
     held = "y" if along == "x" else "x"
@@ -232,11 +248,14 @@ def plot_contours(ax, f: Callable, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), levels
     -----
     Book: section 2.3, *The gradient and its geometry*; used again in 2.5 and 2.6.
     """
+    check_ax(ax)
     check_callable(f, "f")
-    xlim, ylim = _limits(xlim, "xlim"), _limits(ylim, "ylim")
-    n = check_positive_int(n, "n")
-    if not isinstance(levels, int | np.integer):
-        levels = np.unique(as_real_array(levels, "levels", ndim=1))  # sorted, as matplotlib wants
+    xlim, ylim = check_limits(xlim, "xlim"), check_limits(ylim, "ylim")
+    n = check_grid_size(n, "n")
+    levels = check_levels(levels)
+    arrow_scale = check_real(arrow_scale, "arrow_scale")
+    if arrow_length is not None:
+        arrow_length = check_positive(arrow_length, "arrow_length")
     X, Y, P = _grid(xlim, ylim, n)
     Z = f(P)
     if filled:
@@ -260,13 +279,13 @@ def plot_contours(ax, f: Callable, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), levels
             raise ValueError("`arrows` needs `gradient`, the function to draw")
         check_callable(gradient, "gradient")
         if isinstance(arrows, int | np.integer):
-            k = check_positive_int(int(arrows), "arrows")
+            k = check_int(arrows, "arrows", low=1, high=MAX_GRID)
             pad_x, pad_y = 0.5 * (xlim[1] - xlim[0]) / k, 0.5 * (ylim[1] - ylim[0]) / k
             _, _, pts = _grid((xlim[0] + pad_x, xlim[1] - pad_x),
                               (ylim[0] + pad_y, ylim[1] - pad_y), k)
             pts = pts.reshape(-1, 2)
         else:
-            pts = as_real_array(arrows, "arrows", ndim=2)
+            pts = as_real_array(arrows, "arrows", shape=(None, 2))
         _arrows(ax, pts, arrow_scale * np.asarray(gradient(pts)), downhill=downhill,
                 length=arrow_length, color=COLORS["vermillion"])
     ax.set_xlim(*xlim)
@@ -316,9 +335,12 @@ def plot_quadratic(ax, H, *, lim: float = 2.0, levels: int = 10, title: str | No
     -----
     Book: section 2.6, *The Hessian*.
     """
+    check_ax(ax)
     H = as_real_array(H, "H", ndim=2)
     if H.shape != (2, 2) or not np.allclose(H, H.T):
         raise ValueError(f"`H` must be a symmetric 2 x 2 matrix, got {H.tolist()}")
+    lim = check_positive(lim, "lim")
+    levels = check_levels(levels)
 
     def q(p):
         return 0.5 * np.einsum("...i,ij,...j->...", p, H, p)
@@ -376,9 +398,11 @@ def plot_mapped_grid(ax_domain, ax_image, F: Callable, *, xlim=(0.0, 1.0), ylim=
     -----
     Book: section 2.4, *Jacobian matrices*.
     """
+    check_ax(ax_domain, "ax_domain")
+    check_ax(ax_image, "ax_image")
     check_callable(F, "F")
-    xlim, ylim = _limits(xlim, "xlim"), _limits(ylim, "ylim")
-    n_lines = check_positive_int(n_lines, "n_lines")
+    xlim, ylim = check_limits(xlim, "xlim"), check_limits(ylim, "ylim")
+    n_lines = check_positive_int(n_lines, "n_lines", high=1000)
     fine = 200
     shades = (COLORS["blue"], COLORS["purple"])
     for value in np.linspace(*xlim, n_lines):  # lines of constant first coordinate
@@ -456,7 +480,18 @@ def plot_pit(ax, landscape, *, probes=(), paths=(), minima: bool = True, floor: 
     -----
     Book: section 2.5, *The sandpit*.
     """
-    levels = check_positive_int(levels, "levels")
+    check_ax(ax)
+    if not isinstance(landscape, Landscape):
+        raise TypeError(f"`landscape` must be a Landscape (see mmlcalc.make_sandpit), got "
+                        f"{type(landscape).__name__}")
+    levels = check_positive_int(levels, "levels", high=1000)
+    if arrow_length is not None:
+        arrow_length = check_positive(arrow_length, "arrow_length")
+    if isinstance(probes, str | bytes) or not isinstance(probes, Sequence | np.ndarray):
+        raise TypeError(f"`probes` must be a sequence of probes or points, got "
+                        f"{type(probes).__name__}")
+    if isinstance(paths, str | bytes) or not isinstance(paths, Sequence | np.ndarray):
+        raise TypeError(f"`paths` must be a sequence of paths, got {type(paths).__name__}")
     L = landscape.half_width
     if floor:
         _, _, grid = _grid((-L, L), (-L, L), 201)
