@@ -120,7 +120,9 @@ def test_the_addresses_come_from_the_environment():
     options = conf["html_theme_options"]
     assert options["repository_url"] == "https://forge.example.org/team/mmlcalc-book"
     assert options["use_repository_button"] and options["use_issues_button"]
-    assert options["use_edit_page_button"]
+    assert options["use_edit_page_button"] and options["repository_provider"] == "github"
+    gitlab = _conf(MMLBOOK_REPOSITORY_URL="https://gitlab.example.org/team/book")
+    assert gitlab["html_theme_options"]["repository_provider"] == "gitlab"
 
 
 PLACEHOLDER = re.compile(r"<(repository|clone|your)[-_ ][a-z-]*>|example\.(org|com)", re.I)
@@ -212,3 +214,29 @@ def test_the_404_test_server_really_serves_the_404_page(tmp_path):
         server.shutdown()
         server.server_close()
     assert (status, body) == (404, b"<p>not here</p>")
+
+
+@pytest.mark.build
+def test_with_the_addresses_set_the_site_has_a_sitemap_canonical_links_and_buttons(book_copy):
+    from conftest import run_build
+
+    env = dict(os.environ, MMLBOOK_BASE_URL="https://books.example.org/mmlcalc",
+               MMLBOOK_REPOSITORY_URL="https://forge.example.org/team/mmlcalc-book")
+    result = run_build(book_copy, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = book_copy / "_build" / "html"
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://books.example.org/mmlcalc/book/01-calculus/rise-over-run.html</loc>" \
+        in sitemap
+    soup = BeautifulSoup((site / "book" / "01-calculus" / "rise-over-run.html")
+                         .read_text(encoding="utf-8"), "html.parser")
+    assert soup.find("link", rel="canonical")["href"] == \
+        "https://books.example.org/mmlcalc/book/01-calculus/rise-over-run.html"
+    hrefs = [a.get("href", "") for a in soup.find_all("a")]
+    assert "https://forge.example.org/team/mmlcalc-book" in hrefs
+    assert any(h.startswith("https://forge.example.org/team/mmlcalc-book/issues") for h in hrefs)
+    assert ("https://forge.example.org/team/mmlcalc-book/edit/main/"
+            "book/01-calculus/rise-over-run.md") in hrefs
+    missing = BeautifulSoup((site / "404.html").read_text(encoding="utf-8"), "html.parser")
+    assert all(link["href"].startswith("/mmlcalc/_static/")
+               for link in missing.find_all("link", rel="stylesheet"))

@@ -47,11 +47,18 @@ def url_path_prefix() -> str:
 
 
 def repository_options() -> dict:
-    """Theme options for the repository, issue and edit buttons: none without an address."""
+    """Theme options for the repository, issue and edit buttons: none without an address.
+
+    The buttons' links follow GitLab's or Bitbucket's layout on their hosts, GitHub's on any
+    other (the theme refuses a host it does not know unless it is told which layout to use).
+    """
     url = os.environ.get(REPOSITORY_URL, "").strip().rstrip("/")
     if not url:
         return {}
-    return {"repository_url": url, "repository_branch": "main", "path_to_docs": "",
+    host = urlsplit(url).netloc.lower()
+    provider = next((name for name in ("gitlab", "bitbucket") if name in host), "github")
+    return {"repository_url": url, "repository_provider": provider,
+            "repository_branch": "main", "path_to_docs": "",
             "use_repository_button": True, "use_issues_button": True,
             "use_edit_page_button": True}
 
