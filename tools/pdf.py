@@ -146,6 +146,12 @@ PREPARE = r"""
   toc.append(list);
   const contents = article.querySelector("#contents");
   (contents ? contents.querySelector(":scope > h2") : article.firstElementChild).after(toc);
+  // A title page: the book's title (the theme keeps the landing page's own out of print).
+  const name = article.querySelector("section > h1");
+  const cover = document.createElement("p");
+  cover.className = "mmlbook-title";
+  cover.textContent = name ? text(name) : document.title;
+  article.prepend(cover);
   for (const chapter of chapters) chapter.classList.add("mmlbook-chapter");
   document.body.classList.add("mmlbook-print");
   return chapters.length;
@@ -158,7 +164,8 @@ PRINT_CSS = """
 .mmlbook-print .bd-sidebar-secondary, .mmlbook-print .bd-footer, .mmlbook-print .prev-next-area,
 .mmlbook-print .footer-article-items, .mmlbook-print .bd-footer-article,
 .mmlbook-print .headerlink, .mmlbook-print .toctree-wrapper > ul,
-.mmlbook-print #pst-back-to-top, .mmlbook-print .skip-link { display: none !important; }
+.mmlbook-print #pst-back-to-top, .mmlbook-print .skip-link,
+.mmlbook-print #jb-print-docs-body { display: none !important; }
 .mmlbook-print .bd-main .bd-content .bd-article-container, .mmlbook-print .bd-article,
 .mmlbook-print .bd-page-width, .mmlbook-print .bd-container__inner {
   max-width: none !important; width: 100% !important; padding: 0 !important; }
@@ -168,7 +175,9 @@ PRINT_CSS = """
 .mmlbook-print .mmlbook-toc { break-after: page; }
 .mmlbook-print .admonition { break-inside: auto; }
 /* The cheat sheet's print rules (book.css) are for printing that page alone: not here. */
-body.mmlbook-print h1 { font-size: 26pt !important; margin: 40mm 0 10mm !important; }
+body.mmlbook-print .bd-article > section > h1 { display: none !important; }
+.mmlbook-print .mmlbook-title { font-size: 28pt; font-weight: 600; line-height: 1.2;
+  margin: 45mm 0 15mm; }
 body.mmlbook-print .bd-article > section > p { font-size: inherit; margin-bottom: 1em; }
 .mmlbook-print .mmlbook-toc ol { list-style: none; padding-left: 0; }
 .mmlbook-print .mmlbook-toc ol ol { padding-left: 1.5em; margin-bottom: 0.6em; }
