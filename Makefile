@@ -9,7 +9,7 @@ READY  := $(VENV)/.ready
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help html test test-fast serve bench lint clean distclean lock
+.PHONY: help html pdf test test-fast serve bench lint clean distclean lock
 
 help: ## list the commands
 	@echo "Multivariate Calculus for Machine Learning"
@@ -23,6 +23,9 @@ $(READY): requirements.lock pyproject.toml
 
 html: $(READY) ## build the site into _build/html (strict; the last good site survives a failure)
 	$(PY) tools/build.py
+
+pdf: $(READY) ## print the whole book into _build/pdf/ (Chromium; reuses the execution cache)
+	$(PY) tools/pdf.py
 
 test: $(READY) ## run every test: package, book build, fault injection, offline site
 	$(PY) -m pytest

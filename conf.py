@@ -33,6 +33,8 @@ extensions = [
     "sphinx_codeautolink",
     "bookext",
     "claims_ext",  # checked claims: the box on each page and the verification ledger
+    "notfound.extension",
+    "publish",
 ]
 
 # --- which files are the book ---------------------------------------------------------------
@@ -118,3 +120,25 @@ bibtex_reference_style = "author_year"
 
 # --- exercises and proofs -------------------------------------------------------------------------
 proof_minimal_theme = False
+
+# --- publishing: address, repository buttons, 404 page, sitemap, print (tools/publish.py) ------
+# Both addresses come from the environment and are unset by default (see tools/publish.py):
+# MMLBOOK_BASE_URL gives canonical links and a sitemap, MMLBOOK_REPOSITORY_URL the theme's
+# repository, issue and edit buttons. Without them the site names no host at all.
+import publish  # noqa: E402
+
+html_baseurl = publish.base_url()
+if html_baseurl:
+    extensions.append("sphinx_sitemap")
+    sitemap_url_scheme = "{link}"  # no language or version folders in the address
+html_theme_options.update(publish.repository_options())
+# The 404 page is served for a missing address at any depth, so it links its styles and
+# scripts by absolute path: the site's path on its host ("/" when served from a web root).
+notfound_urls_prefix = publish.url_path_prefix()
+notfound_context = {
+    "title": "Page not found",
+    "body": "<h1>Page not found</h1>\n<p>There is no page at this address. The "
+            f'<a href="{notfound_urls_prefix}">contents</a> list every chapter, and the '
+            "search box finds a page by its words.</p>",
+}
+html_css_files.append("print.css")  # printing: slider figures and the game as still frames

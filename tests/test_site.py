@@ -95,7 +95,9 @@ def test_local_references_resolve(built_site):
         for url in _fetched_urls(page.read_text(encoding="utf-8")):
             if _is_external(url) or url.startswith(("data:", "#")):
                 continue
-            target = (page.parent / urlsplit(url).path).resolve()
+            path = urlsplit(url).path  # the 404 page links from the site's root: "/_static/..."
+            target = (built_site / path[1:] if path.startswith("/") else page.parent / path)
+            target = target.resolve()
             if not target.exists():
                 missing.add(f"{page.relative_to(built_site)} -> {url}")
     assert not missing, sorted(missing)

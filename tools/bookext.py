@@ -348,8 +348,15 @@ def notebook_for_download(notebook: dict) -> dict:
     """The executed notebook, made runnable by a reader who has mmlcalc but not myst-nb.
 
     Cells that import ``glue`` from myst-nb get a fallback that shows the value instead.
-    Outputs are kept, so the notebook also reads offline without running it.
+    Outputs are kept, so the notebook also reads offline without running it. A first markdown
+    cell says how to install mmlcalc (the wheel the site publishes).
     """
+    from publish import install_note
+
+    cells = notebook["cells"]
+    if not cells or cells[0].get("id") != "mmlbook-install":
+        cells.insert(0, {"cell_type": "markdown", "id": "mmlbook-install", "metadata": {},
+                         "source": install_note()})
     for cell in notebook["cells"]:
         if cell["cell_type"] != "code":
             continue
