@@ -60,7 +60,7 @@ def test_a_claim_without_tolerance_is_exact_and_the_words_are_required():
     with pytest.raises(ClaimFailed):
         claim("exact", 0.1 + 0.2, 0.3)
     for bad in ("", "   ", None):
-        with pytest.raises(TypeError, match="needs its words"):
+        with pytest.raises(TypeError, match="`words` must be a non-empty string"):
             claim(bad, True)
     with pytest.raises(TypeError, match="true or false"):
         claim("a number is not a condition", 3.0)

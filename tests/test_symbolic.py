@@ -129,13 +129,13 @@ def test_rules_used_reads_the_rules_off_the_tree():
 
 
 def test_drills_are_seeded_and_their_answers_are_right():
-    first, again = drills(8, seed=5), drills(8, seed=5)
+    first, again = drills(8, rng=5), drills(8, rng=5)
     assert [d.f for d in first] == [d.f for d in again]
-    assert [d.f for d in first] != [d.f for d in drills(8, seed=6)]
+    assert [d.f for d in first] != [d.f for d in drills(8, rng=6)]
     for drill in first:
         assert is_derivative(drill.answer, drill.f, drill.x)
         assert drill.rules == rules_used(drill.f, drill.x)
-    only_chain = drills(10, seed=0, depth=1, rules=["chain"])
+    only_chain = drills(10, rng=0, depth=1, rules=["chain"])
     assert all(set(d.rules) <= {"power", "special", "chain"} for d in only_chain)
 
 
@@ -163,8 +163,8 @@ def test_chapter_1_symbolic_bad_input():
         is_derivative("1", [x])
     with pytest.raises(ValueError, match="`n` must be at least 1, got 0"):
         drills(0)
-    with pytest.raises(TypeError, match="`seed` must be a numpy Generator, .* got str"):
-        drills(2, seed="a")
+    with pytest.raises(TypeError, match="`rng` must be a numpy Generator, .* got str"):
+        drills(2, rng="a")
 
 
 

@@ -127,7 +127,7 @@ def _line(t, m, c):
 
 @cache
 def _net():
-    return mml.init_network([2, 3, 1], activations=["tanh", "identity"], seed=0)
+    return mml.init_network([2, 3, 1], activations=["tanh", "identity"], rng=0)
 
 
 @cache
@@ -165,6 +165,8 @@ def case(valid, **bad):
 #: Public callable (as ``mmlcalc.<name>``, ``graph.<name>``, ...) -> its case.
 CASES = {
     # -- chapter 1: numdiff
+    "coordinate_steps": case(lambda: dict(x=[239.0, 5.5e-4]), x=ARRAY, h=OPTIONAL_POSITIVE,
+                             method=CHOICE),
     "default_step": case(lambda: dict(x=1.0), x=ARRAY, method=CHOICE),
     "derivative": case(lambda: dict(f=np.sin, x=0.5), f=USER_F, x=ARRAY, h=OPTIONAL_POSITIVE,
                        method=CHOICE),
@@ -189,7 +191,7 @@ CASES = {
                       offset=ARRAY, dimples=["wrong_object"], half_width=POSITIVE,
                       seed=["text", "int_negative", "bool"], level=CHOICE),
     "descend_by_probing": case(lambda: dict(landscape=mml.Landscape(), x0=[1.0, 1.0]),
-                               landscape=OBJECT, x0=ARRAY, step=POSITIVE, tol=POSITIVE,
+                               landscape=OBJECT, x0=ARRAY, step=POSITIVE, gtol=POSITIVE,
                                max_probes=BOUNDED),
     "make_sandpit": case(lambda: dict(seed=0), seed=[*SEED, "none"], level=CHOICE,
                          half_width=[*POSITIVE, "huge_int"]),
@@ -207,7 +209,7 @@ CASES = {
     "gradient_check": case(lambda: dict(net=_net(), x=[[1.0, 2.0]], y=[[1.0]]), net=OBJECT,
                            x=ARRAY, y=ARRAY, h=OPTIONAL_POSITIVE, method=CHOICE),
     "init_network": case(lambda: dict(sizes=[2, 3, 1]), sizes=["text", "none", "empty"],
-                         activations=["bad_name", "not_sequence"], seed=SEED),
+                         activations=["bad_name", "not_sequence"], rng=SEED),
     "sigmoid": case(lambda: dict(z=0.5), z=["text", "none", "nonfinite", "huge", "empty"]),
     "squared_error": case(lambda: dict(a=[0.5], y=[1.0]), a=ARRAY, y=ARRAY),
     "train": case(lambda: dict(net=_net(), x=[[1.0, 2.0]], y=[[1.0]], lr=0.1, n_steps=2),
@@ -230,7 +232,7 @@ CASES = {
     "graph.variables": case(lambda: dict(u=1.0), u=REAL),
     # -- chapter 1 and 2: symbolic
     "symbolic.diff_by_rules": case(lambda: dict(expr=x**2, x=x), expr=EXPR, x=SYMBOL),
-    "symbolic.drills": case(lambda: dict(n=2), n=BOUNDED, seed=SEED, depth=BOUNDED,
+    "symbolic.drills": case(lambda: dict(n=2), n=BOUNDED, rng=SEED, depth=BOUNDED,
                             rules=["empty", "text"]),
     "symbolic.is_derivative": case(lambda: dict(answer=2 * x, f=x**2, x=x), answer=EXPR,
                                    f=EXPR, x=["not_symbol"]),
@@ -265,7 +267,7 @@ CASES = {
                               n=["not_int", "bool", "int_negative", "huge_int"]),
     # -- chapter 5: roots, descent, constrained
     "bisection": case(lambda: dict(f=lambda t: t**2 - 2, a=0.0, b=2.0),
-                      f=["not_callable", "f_nan"], a=REAL, b=REAL, tol=POSITIVE,
+                      f=["not_callable", "f_nan"], a=REAL, b=REAL, xtol=POSITIVE,
                       max_iter=BOUNDED),
     "classify_constrained": case(lambda: dict(f=x + y, g=x**2 + y**2 - 2, variables=(x, y),
                                               point=(1, 1), lam=sp.Rational(1, 2)),
@@ -275,25 +277,25 @@ CASES = {
     "convergence_order": case(lambda: dict(errors=[1e-1, 1e-2, 1e-4, 1e-8]), errors=ARRAY),
     "gradient_descent": case(lambda: dict(grad=lambda p: 2 * p, x0=[1.0, 1.0], lr=0.1),
                              grad=["not_callable", "f_nan"], x0=ARRAY, lr=POSITIVE,
-                             max_iter=BOUNDED, tol=POSITIVE),
+                             max_iter=BOUNDED, gtol=POSITIVE),
     "hybrid_minimize": case(lambda: dict(grad=lambda p: 2 * p, x0=[1.0, 1.0], lr=0.1),
                             grad=["not_callable", "f_nan"], x0=ARRAY, lr=POSITIVE,
-                            max_step=POSITIVE, tol=POSITIVE, max_iter=BOUNDED),
+                            max_step=POSITIVE, gtol=POSITIVE, max_iter=BOUNDED),
     "lagrange_system": case(lambda: dict(f=x * y, g=x + y - 2, variables=(x, y)), f=EXPR,
                             g=EXPR, variables=SYMBOLS),
     "newton_basins": case(lambda: dict(f=lambda t: t**2 - 1, starts=[-2.0, 2.0],
                                        roots=[-1.0, 1.0]),
-                          f=CALLABLE, starts=ARRAY, roots=ARRAY, tol=POSITIVE,
+                          f=CALLABLE, starts=ARRAY, roots=ARRAY, xtol=POSITIVE,
                           max_iter=BOUNDED),
     "newton_minimize": case(lambda: dict(grad=lambda p: 2 * p, x0=[1.0, 1.0]),
-                            grad=["not_callable", "f_nan"], x0=ARRAY, tol=POSITIVE,
+                            grad=["not_callable", "f_nan"], x0=ARRAY, gtol=POSITIVE,
                             max_iter=BOUNDED),
     "newton_raphson": case(lambda: dict(f=lambda t: t**2 - 2, x0=1.0),
-                           f=["not_callable", "f_nan"], x0=ARRAY, tol=POSITIVE,
+                           f=["not_callable", "f_nan"], x0=ARRAY, xtol=POSITIVE,
                            max_iter=BOUNDED),
     "solve_lagrange": case(lambda: dict(f=x + y, g=x**2 + y**2 - 2, variables=(x, y)),
                            f=EXPR, g=EXPR, variables=SYMBOLS, method=CHOICE,
-                           starts=OPTIONAL_ARRAY, n_starts=BOUNDED, seed=SEED, tol=POSITIVE,
+                           starts=OPTIONAL_ARRAY, n_starts=BOUNDED, rng=SEED, xtol=POSITIVE,
                            max_iter=BOUNDED),
     # -- chapter 6: fitting
     "chi_squared": case(lambda: dict(model=_line, x=_T, y=_Y, params=[2.0, 1.0]),
@@ -302,7 +304,8 @@ CASES = {
     "fit_least_squares": case(lambda: dict(model=_line, x=_T, y=_Y, p0=[1.0, 1.0]),
                               model=["not_callable", "f_nan"], x=ARRAY, y=ARRAY, p0=ARRAY,
                               sigma=[*OPTIONAL_ARRAY, "nonpositive"], method=CHOICE,
-                              tol=POSITIVE),
+                              xtol=POSITIVE, ftol=POSITIVE, gtol=POSITIVE,
+                              max_iter=["bool", "int_nonpositive", "huge_int"]),  # None: default
     "linear_fit": case(lambda: dict(x=_T, y=_Y), x=ARRAY, y=ARRAY,
                        sigma=[*OPTIONAL_ARRAY, "nonpositive"]),
     "linear_least_squares": case(lambda: dict(Phi=np.column_stack([_T, np.ones_like(_T)]),
@@ -312,6 +315,9 @@ CASES = {
     "residuals": case(lambda: dict(model=_line, x=_T, y=_Y, params=[2.0, 1.0]),
                       model=["not_callable", "f_nan"], x=ARRAY, y=ARRAY, params=ARRAY,
                       sigma=[*OPTIONAL_ARRAY, "nonpositive"]),
+    # -- every chapter: claims
+    "claim": case(lambda: dict(words="two and two make four"),
+                  words=["none", "bool", "not_sequence"]),
     # -- plotting
     "plotting.book_style": case(lambda: dict()),
     "plotting.use_book_style": case(lambda: dict()),
@@ -546,15 +552,15 @@ def test_derivative_refuses_an_f_that_returns_the_wrong_shape():
 def test_classify_constrained_refuses_nan_and_string_points():
     f, g = x + y, x**2 + y**2 - 2
     _raises(ValueError, "`point` must be finite, got nan", mml.classify_constrained,
-            f, g, (x, y), (math.nan, 1), 0.5)
+            f, g, (x, y), (math.nan, 1), lam=0.5)
     _raises(TypeError, "`point` must be a sequence", mml.classify_constrained,
-            f, g, (x, y), "11", 0.5)
+            f, g, (x, y), "11", lam=0.5)
     _raises(TypeError, "`point` must be a sympy expression", mml.classify_constrained,
-            f, g, (x, y), ("1", "1"), 0.5)
+            f, g, (x, y), ("1", "1"), lam=0.5)
     _raises(ValueError, "`point` must be real", mml.classify_constrained,
-            f, g, (x, y), (sp.I, 1), 0.5)
+            f, g, (x, y), (sp.I, 1), lam=0.5)
     _raises(ValueError, "`lam` must be finite", mml.classify_constrained,
-            f, g, (x, y), (1, 1), math.nan)
+            f, g, (x, y), (1, 1), lam=math.nan)
 
 
 @pytest.mark.parametrize("bad", [sp.zoo, sp.nan, sp.oo, x + sp.zoo])

@@ -111,6 +111,8 @@ def claim(words: str, *check: Any, rtol: float | None = None, atol: float | None
         If the claim does not hold; the message starts with ``claim failed: <words>``.
     TypeError
         If `words` is not a non-empty string, or the arguments fit none of the forms.
+    ValueError
+        If `rtol` or `atol` is negative.
 
     Notes
     -----
@@ -126,7 +128,8 @@ def claim(words: str, *check: Any, rtol: float | None = None, atol: float | None
     mmlcalc.claims.ClaimFailed: claim failed: one is less than zero
     """
     if not isinstance(words, str) or not words.strip():
-        raise TypeError("a claim needs its words: a non-empty string saying what is claimed")
+        raise TypeError(f"`words` must be a non-empty string saying what is claimed, got "
+                        f"{words!r}")
     words = " ".join(words.split())
     if not check:
         if rtol is not None or atol is not None:
@@ -171,8 +174,9 @@ def _check_condition(condition: Any) -> str | None:
 def _check_close(actual: Any, expected: Any, *, rtol: float, atol: float) -> str | None:
     import numpy as np
 
-    if rtol < 0 or atol < 0:
-        raise TypeError("rtol and atol must not be negative")
+    for name, tolerance in (("rtol", rtol), ("atol", atol)):
+        if tolerance < 0:
+            raise ValueError(f"`{name}` must not be negative, got {tolerance!r}")
     if rtol == 0 and atol == 0 and not _is_numeric(actual, expected):
         same = actual == expected
         same = bool(np.all(same)) if not isinstance(same, bool) else same

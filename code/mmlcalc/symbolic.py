@@ -480,7 +480,7 @@ class Drill:
     x: sp.Symbol
 
 
-def drills(n: int, *, seed: int = 0, depth: int = 2, rules=_GENERATOR_RULES):
+def drills(n: int, *, rng=0, depth: int = 2, rules=_GENERATOR_RULES):
     r"""`n` seeded exercises in differentiation, each with its answer and the rules it needs.
 
     Each function is a :func:`random_expression` and each answer :math:`f'(x)` comes from the
@@ -491,8 +491,9 @@ def drills(n: int, *, seed: int = 0, depth: int = 2, rules=_GENERATOR_RULES):
     ----------
     n : int
         How many drills, at least 1.
-    seed : int
-        Seed of the random generator: the same seed gives the same drills. Keyword-only.
+    rng : numpy.random.Generator or int
+        The random generator, or its seed (default 0): the same seed gives the same drills.
+        Keyword-only.
     depth : int
         Difficulty, as in :func:`random_expression`. Keyword-only.
     rules : sequence of str
@@ -505,7 +506,7 @@ def drills(n: int, *, seed: int = 0, depth: int = 2, rules=_GENERATOR_RULES):
     Raises
     ------
     TypeError, ValueError
-        If `n` is not a positive integer, `seed` is not an integer, or as
+        If `n` is not a positive integer, `rng` is not a generator or a seed, or as
         :func:`random_expression`.
 
     See Also
@@ -519,12 +520,12 @@ def drills(n: int, *, seed: int = 0, depth: int = 2, rules=_GENERATOR_RULES):
     Examples
     --------
     >>> from mmlcalc.symbolic import drills
-    >>> (drill,) = drills(1, seed=1, depth=1, rules=["product", "chain"])
+    >>> (drill,) = drills(1, rng=1, depth=1, rules=["product", "chain"])
     >>> drill.f, drill.answer, drill.rules
     (x**4*(x - 2), x**4 + 4*x**3*(x - 2), ('power', 'product'))
     """
     n = check_positive_int(n, "n")
-    rng = as_rng(seed, "seed")
+    rng = as_rng(rng, "rng")
     x = sp.Symbol("x")
     out = []
     for _ in range(n):
