@@ -1,9 +1,9 @@
 """Sphinx extension with the book's own build rules.
 
-1. **A cache key that includes `mmlcalc`.** jupyter-cache hashes only the cells of a notebook,
-   so a changed package would leave stale outputs. :func:`mmlcalc_source_hash` hashes every
-   file of the package the kernels will import; ``conf.py`` puts the hash in the execution
-   cache's path and in a config value whose change makes Sphinx re-read every page.
+1. **Fast kernels, and a cache key that includes `mmlcalc`.** Kernels are forked from one
+   warm server (:mod:`forkkernel`); a notebook's cache key covers the package modules it
+   imported, so an edit re-executes the pages that depend on it and nothing else
+   (:mod:`pagedeps`).
 2. **Failures that say where.** When a notebook fails, myst-nb's warning carries nbclient's
    traceback but not the cell's place in the source file; :func:`_locate_failing_cell` adds
    "cell N, line L" so an author can jump straight to it.
@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import re
 from pathlib import Path
@@ -23,23 +22,15 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.fileutil import copy_asset
 
+import forkkernel
+import pagedeps
+import smalldoctrees
+from pagedeps import book_cache
+
 logger = logging.getLogger(__name__)
 
 MATHJAX_PARTS = ("tex-chtml.js", "input/tex/extensions", "output/chtml", "ui", "a11y",
                  "sre", "adaptors")
-
-
-def mmlcalc_source_hash(package: str = "mmlcalc") -> str:
-    """SHA-256 (first 16 hex digits) of every ``.py`` file of the importable `package`."""
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError(f"{package} is not installed: run `make html`, which installs it")
-    root = Path(next(iter(spec.submodule_search_locations)))
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def _mathjax_source() -> Path:
@@ -96,9 +87,7 @@ def _create_execution_cache(app: Sphinx) -> None:
     """
     if app.config.nb_execution_mode != "cache":
         return
-    from jupyter_cache import get_cache
-
-    get_cache(app.config.nb_execution_cache_path).list_cache_records()
+    book_cache(app.config.nb_execution_cache_path).list_cache_records()
 
 
 def _report_failures(app: Sphinx, env) -> None:
@@ -284,9 +273,8 @@ def _write_notebooks(app: Sphinx, exc: Exception | None) -> None:
     import json
 
     import nbformat
-    from jupyter_cache import get_cache
 
-    cache = get_cache(app.config.nb_execution_cache_path)
+    cache = book_cache(app.config.nb_execution_cache_path)
     for docname, path in _executed_notebooks(app):
         target = Path(app.outdir) / NOTEBOOKS / f"{docname}.ipynb"
         if target.exists() and target.stat().st_mtime >= path.stat().st_mtime:
@@ -339,7 +327,9 @@ def setup(app: Sphinx) -> dict:
     _declare_multitoc_parallel_safe(app)
     _let_proof_domain_merge()
     _tolerate_untitled_sections()
-    app.add_config_value("mmlcalc_source_hash", "", "env", types=[str])
+    forkkernel.setup(app)
+    pagedeps.setup(app)
+    smalldoctrees.setup(app)
     app.connect("builder-inited", _create_execution_cache)
     app.connect("missing-reference", _resolve_mmlcalc_alias)
     app.connect("builder-inited", _load_sections)

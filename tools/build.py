@@ -7,9 +7,9 @@ Usage: ``python tools/build.py [--jobs N] [--verbose]`` (``make html`` runs it).
 - It builds into ``_build/.staging/html``; only a successful build is copied to
   ``_build/html``, by building the copy beside it and swapping the two folders. A failed build
   leaves the last good site exactly as it was.
-- After a failure the Sphinx environment is discarded, so the next build reads every page again
-  (unchanged notebooks come straight from the execution cache) and cannot skip, and so hide, a
-  page that failed.
+- After a failure the next build reads again every page that warned (tools/pagedeps.py keeps
+  their list), so it cannot skip, and so hide, a page that failed. If that list is missing
+  (Sphinx crashed), the environment is discarded and every page is read again.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+FAILED_PAGES = "mmlbook-failed-pages.json"  # written by tools/pagedeps.py after a failure
 
 # ipykernel >= 7 warns on every kernel start that its local TCP sockets are unencrypted. The
 # kernels here talk only to the build on the same machine, so the line is noise; it is the one
@@ -74,17 +75,6 @@ def publish(staging: Path, site: Path) -> None:
     shutil.rmtree(stale, ignore_errors=True)
 
 
-def prune_stale_caches(caches: Path) -> None:
-    """Remove execution caches keyed by an older mmlcalc source (they can never match again)."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    from bookext import mmlcalc_source_hash
-
-    current = mmlcalc_source_hash()
-    for folder in caches.glob("*"):
-        if folder.is_dir() and folder.name != current:
-            shutil.rmtree(folder, ignore_errors=True)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", "-j", default="auto", help="parallel processes (default: auto)")
@@ -97,13 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     code = run_filtered(sphinx_command(ROOT, builddir, args.jobs, args.verbose))
     seconds = time.perf_counter() - start
     if code != 0:
-        (builddir / "doctrees" / "environment.pickle").unlink(missing_ok=True)
+        if not (builddir / "doctrees" / FAILED_PAGES).exists():
+            (builddir / "doctrees" / "environment.pickle").unlink(missing_ok=True)
         print(f"\nBUILD FAILED after {seconds:.1f} s (sphinx-build exit code {code}): see the "
               f"messages above.\nThe last good site in {site.relative_to(ROOT)} is unchanged.",
               file=sys.stderr)
         return code
     publish(builddir / ".staging" / "html", site)
-    prune_stale_caches(builddir / ".jupyter_cache")
     print(f"Build succeeded in {seconds:.1f} s. Open {site.relative_to(ROOT)}/index.html")
     return 0
 
