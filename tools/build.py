@@ -63,16 +63,41 @@ def run_filtered(command: list[str]) -> int:
 
 
 def publish(staging: Path, site: Path) -> None:
-    """Replace `site` with a copy of `staging`, swapping folders so readers never see a mix."""
+    """Replace `site` with a copy of `staging`, swapping folders so readers never see a mix.
+
+    Only what changed is copied: a file whose size and modification time match the published
+    one is hard-linked from the published site (whose files nothing ever writes in place), so
+    a one-page edit copies a few files, not the whole site.
+    """
     fresh = site.with_name(site.name + ".new")
     stale = site.with_name(site.name + ".old")
     for folder in (fresh, stale):
         shutil.rmtree(folder, ignore_errors=True)
-    shutil.copytree(staging, fresh)
+    for source in sorted(staging.rglob("*")):
+        relative = source.relative_to(staging)
+        target = fresh / relative
+        if source.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not _link_if_unchanged(source, site / relative, target):
+            shutil.copy2(source, target)
     if site.exists():
         site.rename(stale)
     fresh.rename(site)
     shutil.rmtree(stale, ignore_errors=True)
+
+
+def _link_if_unchanged(source: Path, published: Path, target: Path) -> bool:
+    """Hard-link `published` to `target` if it is the same as `source`; say whether it did."""
+    try:
+        mine, theirs = source.stat(), published.stat()
+        if (mine.st_size, mine.st_mtime_ns) != (theirs.st_size, theirs.st_mtime_ns):
+            return False
+        os.link(published, target)
+    except OSError:  # not published yet, or no hard links here: copy instead
+        return False
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
