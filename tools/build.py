@@ -100,6 +100,14 @@ def _link_if_unchanged(source: Path, published: Path, target: Path) -> bool:
     return True
 
 
+def prune_other_caches(cache: Path) -> None:
+    """Remove execution caches beside `cache` (older builds kept one per package version;
+    one cache now holds a bounded number of versions itself)."""
+    for folder in cache.parent.glob("*"):
+        if folder.is_dir() and folder != cache:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", "-j", default="auto", help="parallel processes (default: auto)")
@@ -119,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return code
     publish(builddir / ".staging" / "html", site)
+    prune_other_caches(builddir / ".jupyter_cache" / "book")
     print(f"Build succeeded in {seconds:.1f} s. Open {site.relative_to(ROOT)}/index.html")
     return 0
 

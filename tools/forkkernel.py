@@ -66,6 +66,7 @@ def serve(socket_path: str, preload: list[str]) -> None:
     listener.settimeout(1.0)
     parent = os.getppid()
     print("ready", flush=True)
+    os.dup2(2, 1)  # nobody reads our stdout after this line: kernels write where Sphinx does
     while os.getppid() == parent:  # stop when the build that started us has gone
         try:
             connection, _ = listener.accept()

@@ -45,7 +45,7 @@ PACKAGE = "mmlcalc"
 CACHE_NOTEBOOKS_PER_PAGE = 4
 FAILED = "mmlbook-failed-pages.json"  # in the doctree folder, after a build that warned
 # The parts of myst-nb and jupyter-cache this module plugs into (checked at start-up).
-SUPPORTED = {"myst_nb": "1.", "jupyter_cache": "1.0."}
+SUPPORTED = {"myst_nb": "1.4.", "jupyter_cache": "1.0."}
 
 
 # --- what a module does --------------------------------------------------------------------
