@@ -22,6 +22,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.fileutil import copy_asset
 
+import fastautolink
 import forkkernel
 import pagedeps
 import smalldoctrees
@@ -330,6 +331,7 @@ def setup(app: Sphinx) -> dict:
     forkkernel.setup(app)
     pagedeps.setup(app)
     smalldoctrees.setup(app)
+    fastautolink.setup(app)
     app.connect("builder-inited", _create_execution_cache)
     app.connect("missing-reference", _resolve_mmlcalc_alias)
     app.connect("builder-inited", _load_sections)
