@@ -27,8 +27,11 @@ html: $(READY) ## build the site into _build/html (strict; the last good site su
 pdf: $(READY) ## print the whole book into _build/pdf/ (Chromium; reuses the execution cache)
 	$(PY) tools/pdf.py
 
+# Test files run in parallel, each file on one worker (-n auto --dist loadfile): the fault tests
+# share one fixture-book build per worker, and the site, browser and download tests share the
+# real book's build (built once, under a lock; see tests/conftest.py).
 test: $(READY) ## run every test: package, book build, fault injection, offline site
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 test-fast: $(READY) ## run the fast tests only (no book builds); `make test` runs everything
 	$(PY) -m pytest -m "not build"
@@ -36,7 +39,7 @@ test-fast: $(READY) ## run the fast tests only (no book builds); `make test` run
 serve: $(READY) ## live rebuild while you edit, at http://127.0.0.1:$(PORT)
 	$(PY) tools/serve.py --port $(PORT)
 
-bench: $(READY) ## time clean, no-op and one-section builds (median of 3) into _build/bench.json
+bench: $(READY) ## time builds, edits, the compute floor and make test (median of 3) into _build/bench.json
 	$(PY) tools/bench.py
 
 lint: $(READY) ## check the Python code with ruff

@@ -11,8 +11,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "tools"))  # the book's own Sphinx extension, not mmlcalc
 
-import bookext  # noqa: E402
-
 project = "Multivariate Calculus for Machine Learning"
 author = "The mmlcalc authors"
 copyright = f"{date.today().year}, {author}"
@@ -57,11 +55,15 @@ myst_enable_extensions = [
 myst_heading_anchors = 3
 myst_dmath_double_inline = True
 
-mmlcalc_source_hash = bookext.mmlcalc_source_hash()
 nb_execution_mode = "cache"
-# The cache lives in a folder named by the hash of mmlcalc's source: a changed package gets a
-# fresh cache, and the changed config value above makes Sphinx re-read every page.
-nb_execution_cache_path = str(ROOT / "_build" / ".jupyter_cache" / mmlcalc_source_hash)
+# One cache for every version of mmlcalc: a notebook's key covers its cells and the mmlcalc
+# modules it imported (their code, not their docstrings or comments; see tools/pagedeps.py),
+# and a few versions of each page are kept.
+nb_execution_cache_path = str(ROOT / "_build" / ".jupyter_cache" / "book")
+# Kernels are forked from one server per build that has already imported these (third-party
+# only: each kernel imports mmlcalc itself, see tools/forkkernel.py).
+mmlbook_kernel_preload = ["numpy", "scipy.optimize", "sympy", "matplotlib.pyplot"]
+mmlbook_kernel_track = ["mmlcalc"]
 nb_execution_timeout = 300
 nb_execution_raise_on_error = False  # failures are warnings: -W fails the build, --keep-going
 nb_execution_show_tb = True          # reports every failing page, each with its traceback

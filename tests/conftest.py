@@ -1,7 +1,9 @@
-"""Shared fixtures: the built site, and throw-away copies of the book for fault injection."""
+"""Shared fixtures: the real book built once, and a small fixture book for fault injection."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
@@ -17,70 +19,86 @@ settings.register_profile("book", derandomize=True, deadline=None, print_blob=Tr
 settings.load_profile("book")
 
 ROOT = Path(__file__).resolve().parents[1]
-BOOK_FILES = ("conf.py", "_toc.yml", "book", "tools")
+FIXTURE = ROOT / "tests" / "fixture_book"
+# The fixture's stub package is a second "mmlcalc": never import it into the test session.
+collect_ignore = ["fixture_book"]
 
 
-def run_build(root: Path, *, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_build(root: Path, *args: str, env: dict[str, str] | None = None
+              ) -> subprocess.CompletedProcess:
     """Run ``tools/build.py`` of the book at `root`; capture everything it prints."""
-    return subprocess.run([sys.executable, str(root / "tools" / "build.py")], cwd=root,
+    return subprocess.run([sys.executable, str(root / "tools" / "build.py"), *args], cwd=root,
                           capture_output=True, text=True, env=env, timeout=1800)
 
 
-def copy_book(source: Path, target: Path, *, with_build: bool) -> Path:
-    """Copy the book's sources from `source` to `target`, optionally with its _build folder."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in BOOK_FILES:
-        path = source / name
-        if path.is_dir():
-            shutil.copytree(path, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(path, target / name)
-    if with_build and (source / "_build").exists():
-        # symlinks=True: copy links as links; the staging and published sites hold no others
-        shutil.copytree(source / "_build", target / "_build", symlinks=True,
-                        ignore=shutil.ignore_patterns("bench.json"))
-    return target
+def make_fixture_book(base: Path) -> Path:
+    """The fixture book in ``base/book``, its stub package in ``base/stub``; returns the book.
+
+    The pages and table of contents are the fixture's; ``conf.py``, ``tools/``, the static
+    files and the bibliography are the real book's, so what runs is the real build.
+    """
+    book = base / "book"
+    book.mkdir(parents=True)
+    shutil.copy2(ROOT / "conf.py", book / "conf.py")
+    shutil.copy2(FIXTURE / "_toc.yml", book / "_toc.yml")
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(ROOT / "tools", book / "tools", ignore=ignore)
+    shutil.copytree(FIXTURE / "book", book / "book")
+    shutil.copytree(ROOT / "book" / "_static", book / "book" / "_static")
+    shutil.copy2(ROOT / "book" / "references.bib", book / "book" / "references.bib")
+    shutil.copytree(FIXTURE / "stub", base / "stub", ignore=ignore)
+    return book
+
+
+def stub_env(base: Path) -> dict[str, str]:
+    """The environment for building the fixture book: kernels import ``base/stub/mmlcalc``."""
+    return dict(os.environ, PYTHONPATH=str(base / "stub"))
+
+
+@contextlib.contextmanager
+def _exclusive(lock: Path):
+    """Hold an exclusive lock on `lock` (pytest-xdist workers build the real book in turn)."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session")
 def built_site() -> Path:
-    """The book built (or brought up to date) by the real build command."""
-    result = run_build(ROOT)
+    """The real book built (or brought up to date) by the real build command: the one test
+    of the real book's build, shared by every site, browser and download test. Under
+    pytest-xdist the first worker builds it; the others then find it up to date."""
+    with _exclusive(ROOT / "_build" / ".test-build.lock"):
+        result = run_build(ROOT)
     assert result.returncode == 0, f"the book does not build:\n{result.stdout}\n{result.stderr}"
     return ROOT / "_build" / "html"
 
 
 @pytest.fixture(scope="session")
-def _book_paths(tmp_path_factory, built_site) -> tuple[Path, Path]:
-    """A copy of the book built once at a fixed path, and a snapshot of it (sources + _build).
-
-    It starts from the real book's execution cache, so only pages that a test changes run.
-    """
-    base = tmp_path_factory.mktemp("book-under-test")
-    work, snapshot = base / "book", base / "snapshot"
-    copy_book(ROOT, work, with_build=False)
-    shutil.copytree(ROOT / "_build" / ".jupyter_cache", work / "_build" / ".jupyter_cache")
-    result = run_build(work)
+def _fixture_paths(tmp_path_factory) -> tuple[Path, Path]:
+    """The fixture book built once at a fixed path, and a snapshot of it (sources + _build)."""
+    base = tmp_path_factory.mktemp("fixture")
+    work, snapshot = base / "work", base / "snapshot"
+    book = make_fixture_book(work)
+    result = run_build(book, env=stub_env(work))
     assert result.returncode == 0, result.stdout + result.stderr
     shutil.copytree(work, snapshot, symlinks=True)
     return work, snapshot
 
 
 @pytest.fixture
-def book_copy(_book_paths) -> Path:
-    """The successfully built book, restored from the snapshot at the same path for each test.
+def fixture_book(_fixture_paths) -> Path:
+    """The built fixture book (its folder holds ``book/`` and ``stub/``), restored from the
+    snapshot at the same path for each test.
 
     Same path, same file times: Sphinx's saved environment stays valid, so a test's build
-    re-reads only the page the test changed (a new path would make Sphinx re-read them all).
+    re-reads only the page the test changed.
     """
-    work, snapshot = _book_paths
+    work, snapshot = _fixture_paths
     shutil.rmtree(work)
     shutil.copytree(snapshot, work, symlinks=True)
     return work
-
-
-@pytest.fixture
-def env_without_pythonpath() -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("PYTHONPATH", None)
-    return env

@@ -120,17 +120,43 @@ class PageVisit:
         self.context.close()
 
 
-def test_every_page_loads_cleanly_offline_with_math_typeset(browser, site_url, pages):
+PHONE = {"width": 375, "height": 740}
+
+
+def _page_problems(visit: PageVisit, page, axe) -> list[str]:
+    """Everything wrong with one open page: console errors, failed or foreign requests, math
+    left untypeset, serious or critical accessibility violations, and (resized to a phone's
+    screen) a page wider than the phone."""
+    # what the page did while loading, taken before axe runs: axe fetches stylesheets itself
+    found = list(visit.errors)
+    found += [f"request to another host: {u}" for u in visit.foreign_requests()]
+    has_math = page.evaluate("document.querySelectorAll('.math').length")
+    typeset = page.evaluate("document.querySelectorAll('mjx-container').length")
+    if has_math and not typeset:
+        found.append(f"{has_math} math elements but none typeset by MathJax")
+    results = axe.run(page)
+    found += [f"accessibility: {v['id']} ({v['impact']}): {v['help']} x{len(v['nodes'])}"
+              for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    page.set_viewport_size(PHONE)
+    width = page.evaluate("""() => new Promise(done => requestAnimationFrame(() =>
+        requestAnimationFrame(() => done(document.documentElement.scrollWidth))))""")
+    if width > PHONE["width"] + 1:
+        found.append(f"wider than a {PHONE['width']} px phone: {width} px")
+    return found
+
+
+def test_every_page_loads_cleanly_typesets_its_math_is_accessible_and_fits_a_phone(
+        browser, site_url, pages):
+    """One visit per page, checking everything a page needs: it loads offline with no console
+    error, failed request or request to another host; its math is typeset; axe-core finds no
+    serious or critical violation; and on a phone's screen it is no wider than the screen."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
     problems = {}
     for path in pages:
         visit = PageVisit(browser, site_url)
-        page = visit.open(path)
-        found = list(visit.errors)
-        found += [f"request to another host: {u}" for u in visit.foreign_requests()]
-        has_math = page.evaluate("document.querySelectorAll('.math').length")
-        typeset = page.evaluate("document.querySelectorAll('mjx-container').length")
-        if has_math and not typeset:
-            found.append(f"{has_math} math elements but none typeset by MathJax")
+        found = _page_problems(visit, visit.open(path), axe)
         if found:
             problems[path] = found
         visit.close()
@@ -143,18 +169,6 @@ def test_math_is_typeset_on_the_model_page(browser, site_url):
     page = visit.open("book/01-calculus/rise-over-run.html")
     assert page.evaluate("document.querySelectorAll('mjx-container').length") > 20
     visit.close()
-
-
-def test_no_page_overflows_a_phone_screen(browser, site_url, pages):
-    overflowing = {}
-    for path in pages:
-        visit = PageVisit(browser, site_url, viewport={"width": 375, "height": 740})
-        page = visit.open(path)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > 375 + 1:
-            overflowing[path] = width
-        visit.close()
-    assert not overflowing, f"pages wider than a 375 px phone: {overflowing}"
 
 
 def test_figures_stay_legible_in_dark_mode(browser, site_url):
@@ -174,24 +188,6 @@ def test_figures_stay_legible_in_dark_mode(browser, site_url):
     assert mean > 200, f"the figure card should stay white in dark mode (mean grey {mean:.0f})"
     assert darkest < 60, "the figure's ink should stay dark in dark mode"
     visit.close()
-
-
-def test_no_serious_accessibility_violations(browser, site_url, pages):
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
-    problems = {}
-    for path in pages:
-        visit = PageVisit(browser, site_url)
-        page = visit.open(path)
-        results = axe.run(page)
-        serious = [f"{v['id']} ({v['impact']}): {v['help']} x{len(v['nodes'])}"
-                   for v in results.response["violations"]
-                   if v["impact"] in ("serious", "critical")]
-        if serious:
-            problems[path] = serious
-        visit.close()
-    assert not problems, problems
 
 
 # --- the sandpit game (book/_static/sandpit.js) -------------------------------------------------

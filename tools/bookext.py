@@ -1,9 +1,9 @@
 """Sphinx extension with the book's own build rules.
 
-1. **A cache key that includes `mmlcalc`.** jupyter-cache hashes only the cells of a notebook,
-   so a changed package would leave stale outputs. :func:`mmlcalc_source_hash` hashes every
-   file of the package the kernels will import; ``conf.py`` puts the hash in the execution
-   cache's path and in a config value whose change makes Sphinx re-read every page.
+1. **Fast kernels, and a cache key that includes `mmlcalc`.** Kernels are forked from one
+   warm server (:mod:`forkkernel`); a notebook's cache key covers the package modules it
+   imported, so an edit re-executes the pages that depend on it and nothing else
+   (:mod:`pagedeps`).
 2. **Failures that say where.** When a notebook fails, myst-nb's warning carries nbclient's
    traceback but not the cell's place in the source file; :func:`failing_cell` reads it from
    the executed notebook (the cell with the error, and the line myst-nb recorded for it).
@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import re
 from collections.abc import Callable
@@ -29,23 +28,17 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.fileutil import copy_asset
 
+import fastautolink
+import forkkernel
+import pagedeps
+import smalldoctrees
+from claims_ext import failed_claim
+from pagedeps import book_cache
+
 logger = logging.getLogger(__name__)
 
 MATHJAX_PARTS = ("tex-chtml.js", "input/tex/extensions", "output/chtml", "ui", "a11y",
                  "sre", "adaptors")
-
-
-def mmlcalc_source_hash(package: str = "mmlcalc") -> str:
-    """SHA-256 (first 16 hex digits) of every ``.py`` file of the importable `package`."""
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError(f"{package} is not installed: run `make html`, which installs it")
-    root = Path(next(iter(spec.submodule_search_locations)))
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def _mathjax_source() -> Path:
@@ -100,9 +93,7 @@ def _create_execution_cache(app: Sphinx) -> None:
     """
     if app.config.nb_execution_mode != "cache":
         return
-    from jupyter_cache import get_cache
-
-    get_cache(app.config.nb_execution_cache_path).list_cache_records()
+    book_cache(app.config.nb_execution_cache_path).list_cache_records()
 
 
 def _report_failures(app: Sphinx, env) -> None:
@@ -121,9 +112,14 @@ def _report_failures(app: Sphinx, env) -> None:
         where = failing_cell(nbformat.read(notebook, as_version=4)) if notebook.exists() \
             else None
         place += f", {where}" if where else ""
-        logger.warning("execution failed in %s: %s (the traceback is printed above)",
-                       place, exec_data.get("error"), type="mmlbook", subtype="exec",
-                       location=docname)
+        words = failed_claim(exec_data.get("traceback"))
+        if words is not None:
+            logger.warning("claim failed in %s: %s", place, words, type="mmlbook",
+                           subtype="claim", location=docname)
+        else:
+            logger.warning("execution failed in %s: %s (the traceback is printed above)",
+                           place, exec_data.get("error"), type="mmlbook", subtype="exec",
+                           location=docname)
 
 
 # --- patches of third-party extensions ---------------------------------------------------------
@@ -381,9 +377,8 @@ def _write_notebooks(app: Sphinx, exc: Exception | None) -> None:
     import json
 
     import nbformat
-    from jupyter_cache import get_cache
 
-    cache = get_cache(app.config.nb_execution_cache_path)
+    cache = book_cache(app.config.nb_execution_cache_path)
     for docname, path in _executed_notebooks(app):
         target = Path(app.outdir) / NOTEBOOKS / f"{docname}.ipynb"
         if target.exists() and target.stat().st_mtime >= path.stat().st_mtime:
@@ -440,9 +435,8 @@ def mmlcalc_scripts() -> list[Path]:
 def _add_mmlcalc_scripts(app: Sphinx, config) -> None:
     """Serve mmlcalc's scripts from the installed package and load them on every page."""
     scripts = mmlcalc_scripts()
-    if not scripts:
-        raise ExtensionError("the installed mmlcalc has no _static/*.js: reinstall it")
-    config.html_static_path.append(str(scripts[0].parent))
+    if scripts:
+        config.html_static_path.append(str(scripts[0].parent))
     for script in scripts:
         app.add_js_file(script.name)
 
@@ -450,7 +444,10 @@ def _add_mmlcalc_scripts(app: Sphinx, config) -> None:
 def setup(app: Sphinx) -> dict:
     app.add_config_value("mmlbook_skip_patches", "", "", types=[str])
     app.connect("config-inited", _apply_patches, priority=100)
-    app.add_config_value("mmlcalc_source_hash", "", "env", types=[str])
+    forkkernel.setup(app)
+    pagedeps.setup(app)
+    smalldoctrees.setup(app)
+    fastautolink.setup(app)
     app.connect("builder-inited", _create_execution_cache)
     app.connect("missing-reference", _resolve_mmlcalc_alias)
     app.connect("builder-inited", _load_sections)

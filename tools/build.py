@@ -7,9 +7,9 @@ Usage: ``python tools/build.py [--jobs N] [--verbose]`` (``make html`` runs it).
 - It builds into ``_build/.staging/html``; only a successful build is copied to
   ``_build/html``, by building the copy beside it and swapping the two folders. A failed build
   leaves the last good site exactly as it was.
-- After a failure the Sphinx environment is discarded, so the next build reads every page again
-  (unchanged notebooks come straight from the execution cache) and cannot skip, and so hide, a
-  page that failed.
+- After a failure the next build reads again every page that warned (tools/pagedeps.py keeps
+  their list), so it cannot skip, and so hide, a page that failed. If that list is missing
+  (Sphinx crashed), the environment is discarded and every page is read again.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+FAILED_PAGES = "mmlbook-failed-pages.json"  # written by tools/pagedeps.py after a failure
 
 # ipykernel >= 7 warns on every kernel start that its local TCP sockets are unencrypted. The
 # kernels here talk only to the build on the same machine, so the line is noise; it is the one
@@ -67,26 +68,48 @@ def run_filtered(command: list[str]) -> int:
 
 
 def publish(staging: Path, site: Path) -> None:
-    """Replace `site` with a copy of `staging`, swapping folders so readers never see a mix."""
+    """Replace `site` with a copy of `staging`, swapping folders so readers never see a mix.
+
+    Only what changed is copied: a file whose size and modification time match the published
+    one is hard-linked from the published site (whose files nothing ever writes in place), so
+    a one-page edit copies a few files, not the whole site.
+    """
     fresh = site.with_name(site.name + ".new")
     stale = site.with_name(site.name + ".old")
     for folder in (fresh, stale):
         shutil.rmtree(folder, ignore_errors=True)
-    shutil.copytree(staging, fresh)
+    for source in sorted(staging.rglob("*")):
+        relative = source.relative_to(staging)
+        target = fresh / relative
+        if source.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not _link_if_unchanged(source, site / relative, target):
+            shutil.copy2(source, target)
     if site.exists():
         site.rename(stale)
     fresh.rename(site)
     shutil.rmtree(stale, ignore_errors=True)
 
 
-def prune_stale_caches(caches: Path) -> None:
-    """Remove execution caches keyed by an older mmlcalc source (they can never match again)."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    from bookext import mmlcalc_source_hash
+def _link_if_unchanged(source: Path, published: Path, target: Path) -> bool:
+    """Hard-link `published` to `target` if it is the same as `source`; say whether it did."""
+    try:
+        mine, theirs = source.stat(), published.stat()
+        if (mine.st_size, mine.st_mtime_ns) != (theirs.st_size, theirs.st_mtime_ns):
+            return False
+        os.link(published, target)
+    except OSError:  # not published yet, or no hard links here: copy instead
+        return False
+    return True
 
-    current = mmlcalc_source_hash()
-    for folder in caches.glob("*"):
-        if folder.is_dir() and folder.name != current:
+
+def prune_other_caches(cache: Path) -> None:
+    """Remove execution caches beside `cache` (older builds kept one per package version;
+    one cache now holds a bounded number of versions itself)."""
+    for folder in cache.parent.glob("*"):
+        if folder.is_dir() and folder != cache:
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -102,13 +125,14 @@ def main(argv: list[str] | None = None) -> int:
     code = run_filtered(sphinx_command(ROOT, builddir, args.jobs, args.verbose))
     seconds = time.perf_counter() - start
     if code != 0:
-        (builddir / "doctrees" / "environment.pickle").unlink(missing_ok=True)
+        if not (builddir / "doctrees" / FAILED_PAGES).exists():
+            (builddir / "doctrees" / "environment.pickle").unlink(missing_ok=True)
         print(f"\nBUILD FAILED after {seconds:.1f} s (sphinx-build exit code {code}): see the "
               f"messages above.\nThe last good site in {site.relative_to(ROOT)} is unchanged.",
               file=sys.stderr)
         return code
     publish(builddir / ".staging" / "html", site)
-    prune_stale_caches(builddir / ".jupyter_cache")
+    prune_other_caches(builddir / ".jupyter_cache" / "book")
     print(f"Build succeeded in {seconds:.1f} s. Open {site.relative_to(ROOT)}/index.html")
     return 0
 

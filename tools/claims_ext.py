@@ -171,29 +171,6 @@ def failed_claim(traceback: str) -> str | None:
     return match.group(1).strip() if match else None
 
 
-def _report_failed_claims(app: Sphinx, env) -> None:
-    from myst_nb.sphinx_ import NbMetadataCollector
-
-    srcdir = Path(app.srcdir)
-    for docname in sorted(env.found_docs):
-        exec_data = NbMetadataCollector.get_exec_data(env, docname) or {}
-        if exec_data.get("succeeded", True):
-            continue
-        words = failed_claim(exec_data.get("traceback") or "")
-        if words is None:
-            continue
-        place = Path(env.doc2path(docname)).relative_to(srcdir).as_posix()
-        try:
-            from bookext import _locate_failing_cell
-
-            where = _locate_failing_cell(docname, srcdir, exec_data.get("traceback") or "")
-        except ImportError:  # pragma: no cover - bookext is the book's own extension
-            where = None
-        place += f", {where}" if where else ""
-        logger.warning("claim failed in %s: %s", place, words, type="mmlbook",
-                       subtype="claim", location=docname)
-
-
 # --- the ledger ---------------------------------------------------------------------------------
 
 class ledger_placeholder(nodes.General, nodes.Element):
@@ -244,13 +221,18 @@ def _is_notebook(env, docname: str) -> bool:
 
 
 def _package_version() -> str:
-    import importlib
+    from importlib.metadata import version
 
-    try:
-        version = importlib.import_module("mmlcalc").__version__
-    except Exception:  # noqa: BLE001 - the ledger still says what it can
-        version = "unknown"
-    return str(version)
+    return version("mmlcalc")
+
+
+def _package_hash() -> str:
+    """A hash of what the installed mmlcalc does: its code, not its docstrings or comments
+    (the same hash the execution cache keys pages on, over every module)."""
+    import pagedeps
+
+    root = pagedeps.package_root()
+    return pagedeps.state_of(pagedeps.module_files(root), root)[:16]
 
 
 def _title(env, docname: str) -> str:
@@ -282,8 +264,7 @@ def _ledger(app: Sphinx, fromdoc: str) -> list[nodes.Node]:
     facts = nodes.field_list(classes=["mml-ledger-facts"])
     for name, value in [
         ("Claims checked", f"{total}, on {checked_pages} of the {all_pages} pages that run code"),
-        ("Package", f"mmlcalc {_package_version()}, source hash "
-                    f"{app.config.mmlcalc_source_hash or 'unknown'}"),
+        ("Package", f"mmlcalc {_package_version()}, code hash {_package_hash()}"),
         ("Built", date.today().isoformat()),
     ]:
         field = nodes.field()
@@ -381,7 +362,6 @@ def setup(app: Sphinx) -> dict:
     app.add_node(ledger_placeholder)
     app.add_directive("verification-ledger", VerificationLedger)
     app.connect("doctree-resolved", _fill_ledger)
-    app.connect("env-updated", _report_failed_claims)
     app.connect("env-updated", _rewrite_ledger)
     app.add_css_file("claims.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
