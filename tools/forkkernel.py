@@ -116,8 +116,13 @@ def _become_kernel(request: dict[str, Any]) -> None:
         signal.signal(signal.SIGTERM, lambda *_: (record(), os._exit(0)))
         from ipykernel.kernelapp import IPKernelApp
 
+        # IPKernelApp read JPY_PARENT_PID when the server imported it, before this kernel's
+        # environment existed: pass it on, or the kernel thinks it runs on its own and prints
+        # its "To connect another client" banner into the build's output.
+        parent = os.environ.get("JPY_PARENT_PID") or str(os.getppid())
         sys.argv = request["argv"]
-        IPKernelApp.launch_instance(argv=request["argv"][1:])
+        IPKernelApp.launch_instance(argv=[*request["argv"][1:],
+                                          f"--IPKernelApp.parent_handle={parent}"])
         record()
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else 1

@@ -105,7 +105,8 @@ def build_wheel(target: Path) -> Path:
     root = _project_root()
     wheel = target / wheel_name()
     sources = [root / "pyproject.toml", root / "README.md",
-               *(root / "code").rglob("*.py")]
+               *(p for p in (root / "code").rglob("*") if p.is_file()
+                 and "__pycache__" not in p.parts)]  # modules and package data (scripts)
     if wheel.exists() and wheel.stat().st_mtime >= max(p.stat().st_mtime for p in sources):
         return wheel
     target.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,7 @@ import numpy as np
 
 __all__ = ["CONVERGED", "REASONS", "IterationResult", "backtrack", "newton_step"]
 
-#: The reasons that mean success: which stopping test held.
+#: The reasons that mean success (which stopping test held).
 CONVERGED = {
     "xtol": "the step (relative to the size of each coordinate) fell below xtol",
     "ftol": "the objective stopped falling: its relative change fell below ftol "
@@ -64,6 +64,8 @@ class IterationResult:
         For methods that choose between steps (the hybrid of section 5.4), the kind of each
         step taken, e.g. ``("newton", "gradient", ...)``; empty otherwise.
 
+    Notes
+    -----
     Book: sections 5.1 to 5.5, 6.4 and 6.5.
     """
 
