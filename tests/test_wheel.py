@@ -39,10 +39,12 @@ def test_the_wheel_holds_the_whole_package_and_names_its_dependencies(wheel):
                     for line in archive.read(metadata).decode().splitlines()
                     if line.startswith("Requires-Dist:")]
     sources = {p.relative_to(ROOT / "code").as_posix()
-               for p in (ROOT / "code" / "mmlcalc").rglob("*.py")}
+               for p in (ROOT / "code" / "mmlcalc").rglob("*")
+               if p.is_file() and "__pycache__" not in p.parts}  # modules and their scripts
+    assert "mmlcalc/_static/sandpit.js" in sources
     assert sources <= names, sorted(sources - names)
     assert {r.split(">")[0].split("=")[0] for r in requires if "extra ==" not in r} == \
-        {"numpy", "sympy", "matplotlib", "scipy"}
+        {"numpy", "sympy", "matplotlib", "scipy", "pillow"}
 
 
 def test_using_this_book_links_the_published_wheel(built_site, wheel):

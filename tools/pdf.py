@@ -60,6 +60,11 @@ def build_single_page(jobs: str) -> Path:
     html, doctrees = OUTPUT / "html", OUTPUT / "doctrees"
     if not doctrees.exists() and (BUILD / "doctrees" / "environment.pickle").exists():
         shutil.copytree(BUILD / "doctrees", doctrees)
+    # Glue across pages ({glue:text}`page.md::key`) reads the other page's saved outputs,
+    # which a page writes only when it is read: start from the site's too.
+    outputs, site_outputs = OUTPUT / "jupyter_execute", BUILD / ".staging" / "jupyter_execute"
+    if not outputs.exists() and site_outputs.exists():
+        shutil.copytree(site_outputs, outputs)
     command = [sys.executable, "-m", "sphinx", "-b", "singlehtml", "-n", "-W", "--keep-going",
                "-q", "-j", jobs, "-d", str(doctrees), str(ROOT), str(html)]
     if run_filtered(command) != 0:

@@ -86,23 +86,19 @@ def install_note() -> str:
             f"scipy, sympy and matplotlib too. Every cell imports what it uses.")
 
 
-def _project_root() -> Path:
-    """The folder with ``pyproject.toml`` that the installed (editable) ``mmlcalc`` comes from."""
-    import mmlcalc
-
-    for folder in Path(mmlcalc.__file__).resolve().parents:
-        if (folder / "pyproject.toml").exists():
-            return folder
-    raise FileNotFoundError("mmlcalc is not installed from a source tree with a pyproject.toml")
+def _project_root(confdir: Path) -> Path | None:
+    """The book's own source tree of ``mmlcalc``: the folder of ``conf.py``, if it holds the
+    package's ``pyproject.toml`` (a book built on another package, such as the tests' fixture
+    book on its stub, has no wheel of its own to publish)."""
+    return confdir if (confdir / "pyproject.toml").is_file() else None
 
 
-def build_wheel(target: Path) -> Path:
+def build_wheel(target: Path, root: Path) -> Path:
     """Build the wheel of ``mmlcalc`` into `target` unless it is there and newer than the source.
 
     It is built offline (``--no-build-isolation``: setuptools from the environment) from a copy
     of the project in a temporary folder, so the build leaves nothing in the source tree.
     """
-    root = _project_root()
     wheel = target / wheel_name()
     sources = [root / "pyproject.toml", root / "README.md",
                *(p for p in (root / "code").rglob("*") if p.is_file()
@@ -125,8 +121,9 @@ def build_wheel(target: Path) -> Path:
 
 
 def _publish_wheel(app: Sphinx, exc: Exception | None) -> None:
-    if exc is None and app.builder.name == "html":
-        build_wheel(Path(app.outdir) / DOWNLOADS)
+    root = _project_root(Path(app.confdir))
+    if exc is None and app.builder.name == "html" and root is not None:
+        build_wheel(Path(app.outdir) / DOWNLOADS, root)
 
 
 # --- a role that links the wheel: {mmlcalc-wheel}`python -m pip install {wheel}` ------------------
