@@ -217,26 +217,26 @@ def test_the_404_test_server_really_serves_the_404_page(tmp_path):
 
 
 @pytest.mark.build
-def test_with_the_addresses_set_the_site_has_a_sitemap_canonical_links_and_buttons(book_copy):
-    from conftest import run_build
+def test_with_the_addresses_set_the_site_has_a_sitemap_canonical_links_and_buttons(
+        fixture_book):
+    """The real conf.py on the small fixture book, with both addresses set."""
+    from conftest import run_build, stub_env
 
-    env = dict(os.environ, MMLBOOK_BASE_URL="https://books.example.org/mmlcalc",
+    env = dict(stub_env(fixture_book), MMLBOOK_BASE_URL="https://books.example.org/mmlcalc",
                MMLBOOK_REPOSITORY_URL="https://forge.example.org/team/mmlcalc-book")
-    result = run_build(book_copy, env=env)
+    result = run_build(fixture_book / "book", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
-    site = book_copy / "_build" / "html"
+    site = fixture_book / "book" / "_build" / "html"
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
-    assert "<loc>https://books.example.org/mmlcalc/book/01-calculus/rise-over-run.html</loc>" \
-        in sitemap
-    soup = BeautifulSoup((site / "book" / "01-calculus" / "rise-over-run.html")
-                         .read_text(encoding="utf-8"), "html.parser")
+    assert "<loc>https://books.example.org/mmlcalc/book/ch/alpha.html</loc>" in sitemap
+    soup = BeautifulSoup((site / "book" / "ch" / "alpha.html").read_text(encoding="utf-8"),
+                         "html.parser")
     assert soup.find("link", rel="canonical")["href"] == \
-        "https://books.example.org/mmlcalc/book/01-calculus/rise-over-run.html"
+        "https://books.example.org/mmlcalc/book/ch/alpha.html"
     hrefs = [a.get("href", "") for a in soup.find_all("a")]
     assert "https://forge.example.org/team/mmlcalc-book" in hrefs
     assert any(h.startswith("https://forge.example.org/team/mmlcalc-book/issues") for h in hrefs)
-    assert ("https://forge.example.org/team/mmlcalc-book/edit/main/"
-            "book/01-calculus/rise-over-run.md") in hrefs
+    assert "https://forge.example.org/team/mmlcalc-book/edit/main/book/ch/alpha.md" in hrefs
     missing = BeautifulSoup((site / "404.html").read_text(encoding="utf-8"), "html.parser")
     assert all(link["href"].startswith("/mmlcalc/_static/")
                for link in missing.find_all("link", rel="stylesheet"))
