@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
+import http.server
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -53,6 +56,20 @@ def make_fixture_book(base: Path) -> Path:
 def stub_env(base: Path) -> dict[str, str]:
     """The environment for building the fixture book: kernels import ``base/stub/mmlcalc``."""
     return dict(os.environ, PYTHONPATH=str(base / "stub"))
+
+
+@contextlib.contextmanager
+def serve_folder(folder: Path, handler=http.server.SimpleHTTPRequestHandler):
+    """Serve `folder` with `handler` on a free localhost port; yield the site's address."""
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @contextlib.contextmanager

@@ -11,18 +11,18 @@ browser is a failure.
 
 from __future__ import annotations
 
-import functools
 import http.server
 import io
 import json
 import os
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
+
+from conftest import serve_folder
 
 pytestmark = pytest.mark.build
 
@@ -49,13 +49,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def site_url(built_site: Path):
     """Serve the built site on a free localhost port for the whole session."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_folder(built_site, _QuietHandler) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from conftest import run_build, serve_folder, stub_env
+
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = ROOT / ".github" / "workflows"
 ACTIONLINT = Path(sys.executable).with_name("actionlint")
@@ -166,13 +168,8 @@ class _Site(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def served_site(built_site):
-    handler = lambda *a, **k: _Site(*a, directory=str(built_site), **k)  # noqa: E731
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_folder(built_site, _Site) as url:
+        yield url
 
 
 def _get(url: str) -> tuple[int, bytes]:
@@ -220,8 +217,6 @@ def test_the_404_test_server_really_serves_the_404_page(tmp_path):
 def test_with_the_addresses_set_the_site_has_a_sitemap_canonical_links_and_buttons(
         fixture_book):
     """The real conf.py on the small fixture book, with both addresses set."""
-    from conftest import run_build, stub_env
-
     env = dict(stub_env(fixture_book), MMLBOOK_BASE_URL="https://books.example.org/mmlcalc",
                MMLBOOK_REPOSITORY_URL="https://forge.example.org/team/mmlcalc-book")
     result = run_build(fixture_book / "book", env=env)
