@@ -93,7 +93,10 @@ def floor() -> tuple[float, float, dict]:
     pages = sorted(str(p) for p in (ROOT / "book").rglob("*.md")
                    if "{code-cell}" in p.read_text(encoding="utf-8"))
     _, _, output = timed([sys.executable, str(ROOT / "tools" / "floor.py"), *pages], "floor")
-    result = json.loads(output.strip().splitlines()[-1])
+    # floor.py ends its standard output with one JSON line; the pages' own warnings follow
+    # it on standard error, which `timed` appends.
+    result = json.loads(next(line for line in reversed(output.splitlines())
+                             if line.startswith("{")))
     return result["wall_s"], result["cpu_s"], result
 
 
