@@ -62,7 +62,8 @@ nb_execution_mode = "cache"
 nb_execution_cache_path = str(ROOT / "_build" / ".jupyter_cache" / "book")
 # Kernels are forked from one server per build that has already imported these (third-party
 # only: each kernel imports mmlcalc itself, see tools/forkkernel.py).
-mmlbook_kernel_preload = ["numpy", "scipy.optimize", "sympy", "matplotlib.pyplot"]
+mmlbook_kernel_preload = ["numpy", "scipy.optimize", "sympy", "sympy.physics.units",
+                          "matplotlib.pyplot"]
 mmlbook_kernel_track = ["mmlcalc"]
 nb_execution_timeout = 300
 nb_execution_raise_on_error = False  # failures are warnings: -W fails the build, --keep-going

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import runpy
 import shutil
 import subprocess
 import sys
@@ -44,32 +45,73 @@ def test_notebooks_keep_their_outputs_and_drop_the_myst_nb_dependency(built_site
     assert imports and all("except ImportError:" in source for source in imports)
 
 
+# Runs notebooks one after another, each in a fresh kernel forked from one warm kernel server
+# (tools/forkkernel.py, as the build's kernels are): a kernel starts in milliseconds instead of
+# paying for Python, IPython, numpy, scipy, sympy and matplotlib every time. The server preloads
+# only those third-party libraries, never myst_nb, so the notebook's glue fallback really runs.
+# Prints one JSON list: the error of each notebook, or null.
 RUNNER = """
-import sys, nbformat
+import json, sys, traceback
+import nbformat
 from nbclient import NotebookClient
-path, workdir, first = sys.argv[1:4]
-notebook = nbformat.read(path, as_version=4)
-notebook.cells.insert(0, nbformat.v4.new_code_cell(first))
-NotebookClient(notebook, timeout=300, kernel_name="python3",
-               resources={"metadata": {"path": workdir}}).execute()
+tools, preload, first, jobs = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3], sys.argv[4:]
+sys.path.insert(0, tools)
+import forkkernel
+forkkernel.register()
+server = forkkernel.KernelServer(preload, track=[])
+server.start()
+errors = []
+try:
+    for path, workdir in zip(jobs[::2], jobs[1::2]):
+        notebook = nbformat.read(path, as_version=4)
+        notebook.cells.insert(0, nbformat.v4.new_code_cell(first))
+        try:
+            NotebookClient(notebook, timeout=300, kernel_name="python3",
+                           resources={"metadata": {"path": workdir}}).execute()
+            errors.append(None)
+        except Exception:
+            errors.append(traceback.format_exc()[-1500:])
+finally:
+    server.stop()
+print(json.dumps(errors))
 """
 
 
-def _run(path: Path, workdir: Path) -> str | None:
-    """Run one notebook in a fresh kernel, hidden checks included; return the error, or None.
-
-    Each runs in its own process (nbclient's event loop stays out of pytest's). A cell tagged
-    ``raises-exception`` may raise (nbclient honours the tag); any other error fails it.
-    """
-    workdir.mkdir(parents=True)
+def _preload() -> list[str]:
+    """The libraries the build's kernel server preloads (``mmlbook_kernel_preload`` in conf),
+    except myst_nb, which a reader's kernel lacks."""
+    saved = list(sys.path)
     try:
-        result = subprocess.run([sys.executable, "-c", RUNNER, str(path), str(workdir),
-                                 WITHOUT_MYST_NB], capture_output=True, text=True, timeout=600)
+        preload = runpy.run_path(str(ROOT / "conf.py"))["mmlbook_kernel_preload"]
+    finally:
+        sys.path[:] = saved  # conf.py puts tools/ on the path
+    return [name for name in preload if name.split(".")[0] != "myst_nb"]
+
+
+def _run(paths: list[Path], workdir: Path) -> list[str | None]:
+    """Run each notebook in a fresh kernel, hidden checks included; return each one's error.
+
+    The notebooks run in one child process (nbclient's event loop stays out of pytest's). A
+    cell tagged ``raises-exception`` may raise (nbclient honours the tag); any other error
+    fails the notebook, which is reported with the end of its traceback.
+    """
+    jobs: list[str] = []
+    for path in paths:
+        folder = workdir / path.stem
+        folder.mkdir(parents=True)
+        jobs += [str(path), str(folder)]
+    try:
+        result = subprocess.run([sys.executable, "-c", RUNNER, str(ROOT / "tools"),
+                                 json.dumps(_preload()), WITHOUT_MYST_NB, *jobs],
+                                capture_output=True, text=True, timeout=1800)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     if result.returncode != 0:
-        return f"{path.relative_to(path.parents[2])}:\n{result.stderr[-1500:]}"
-    return None
+        return [f"the notebook runner failed:\n{result.stderr[-3000:]}"] * len(paths)
+    errors = json.loads(result.stdout.strip().splitlines()[-1])
+    return [None if error is None
+            else f"{path.relative_to(path.parents[2])}:\n{error}"
+            for path, error in zip(paths, errors, strict=True)]
 
 
 def _verified_key(path: Path) -> str:
@@ -97,8 +139,12 @@ def test_every_downloaded_notebook_runs_to_the_end(built_site, tmp_path):
     for stale in set(verified.iterdir()) - {verified / k for k in keys.values()}:
         stale.unlink()
     to_run = [p for p in notebooks if not (verified / keys[p]).exists()]
+    # two runners, one per core, each with its own kernel server
+    halves = [to_run[0::2], to_run[1::2]]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        errors = list(pool.map(lambda p: _run(p, tmp_path / p.stem), to_run))
+        results = list(pool.map(lambda i: _run(halves[i], tmp_path / f"runner{i}"), range(2)))
+    to_run = halves[0] + halves[1]
+    errors = results[0] + results[1]
     for path, error in zip(to_run, errors, strict=True):
         if error is None:
             (verified / keys[path]).write_text(path.relative_to(built_site).as_posix() + "\n",

@@ -34,8 +34,9 @@ def _require(program: str, package: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def book_pdf() -> Path:
-    """The book printed by the real ``make pdf`` command (tools/pdf.py)."""
+def book_pdf(built_site) -> Path:
+    """The book printed by the real ``make pdf`` command (tools/pdf.py), after the site's
+    build: it starts from the site's doctrees and outputs, so no page executes twice."""
     _require("chromium", "chromium")
     for program in ("pdftotext", "pdfinfo", "pdfimages"):
         _require(program, "poppler-utils")

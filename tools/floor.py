@@ -48,6 +48,14 @@ def _run_page(page: Path, sources: list[tuple[str, bool]], plt) -> None:
         _draw_open_figures(plt)
 
 
+def _preload() -> list[str]:
+    """The libraries the build's kernel server imports (``mmlbook_kernel_preload``)."""
+    import runpy
+
+    return runpy.run_path(str(Path(__file__).resolve().parents[1] / "conf.py")
+                          )["mmlbook_kernel_preload"]
+
+
 def run(pages: list[Path]) -> dict[str, float]:
     """Run every page in a child forked from this warm process (no kernel, no messages).
 
@@ -57,7 +65,12 @@ def run(pages: list[Path]) -> dict[str, float]:
     """
     import matplotlib.pyplot as plt
 
+    import forkkernel
     import mmlcalc  # noqa: F401  (paid once, as a warm process would have it)
+
+    # what the build's kernel server imports and caches, and myst_nb, which costs a kernel
+    # nothing (its IPython is loaded) but a plain process about a second
+    forkkernel.warm([*_preload(), "myst_nb"])
 
     work = [(page, _cells(page)) for page in pages]
     start, cpu = time.perf_counter(), 0.0
