@@ -167,6 +167,30 @@ def test_a_failed_build_reads_again_only_the_pages_that_failed(fixture_book):
     assert re.search(r"reading sources\.\.\. \[100%\] book/ch/alpha\b", output), output
 
 
+def test_a_build_with_nothing_changed_does_not_run_sphinx(fixture_book):
+    site = _site_fingerprint(fixture_book / "book")
+    code, output = _build(fixture_book)
+    assert code == 0, output
+    assert output.startswith("Up to date: nothing changed since the last good build"), output
+    assert _site_fingerprint(fixture_book / "book") == site
+
+
+@pytest.mark.parametrize("change", ["page", "package", "setting", "forced"])
+def test_any_change_to_what_the_site_is_made_from_builds_again(fixture_book, change):
+    args, env = [], None
+    if change == "page":
+        (fixture_book / "book" / PAGE).touch()
+    elif change == "package":
+        (fixture_book / "stub" / "mmlcalc" / "__init__.py").touch()
+    elif change == "setting":
+        env = dict(stub_env(fixture_book), MMLBOOK_BASE_URL="https://example.org/book/")
+    else:
+        args = ["--force"]
+    code, output = _build(fixture_book, *args, env=env)
+    assert code == 0, output
+    assert "Build succeeded" in output and "Up to date" not in output, output
+
+
 # --- the execution cache follows the package -------------------------------------------------
 
 def test_kernels_record_which_package_modules_each_page_imported(fixture_book):

@@ -128,8 +128,50 @@ def test_without_the_patch_the_build_fails_with_its_symptom(tiny_book, tmp_path,
     assert SYMPTOMS[name] in result.stdout + result.stderr
 
 
+# Patches that make the build faster rather than possible: each has its own test below.
+SPEED_PATCHES = {"theme-sidebar-check"}
+
+
 def test_every_patch_has_a_symptom_test():
-    assert {patch.name for patch in bookext.PATCHES} == set(SYMPTOMS)
+    assert {patch.name for patch in bookext.PATCHES} == set(SYMPTOMS) | SPEED_PATCHES
+
+
+class _Templates:
+    """Records what a page renders; every template renders to something."""
+
+    def __init__(self):
+        self.rendered: list[str] = []
+
+    def render(self, template, context):
+        self.rendered.append(template)
+        return "<nav>contents</nav>"
+
+
+def _sidebar_renders(patched: bool) -> list[str]:
+    from types import SimpleNamespace
+
+    from pydata_sphinx_theme import utils
+
+    templates = _Templates()
+    app = SimpleNamespace(builder=SimpleNamespace(templates=templates))
+    saved = utils._update_and_remove_templates
+    try:
+        if patched:
+            bookext._spare_book_sidebar_the_empty_check(app)
+        else:
+            utils._update_and_remove_templates = getattr(saved, "__wrapped__", saved)
+        kept = utils._update_and_remove_templates(
+            app=app, context={}, templates=["navbar-logo", bookext.BOOK_SIDEBAR_NAV],
+            section="sidebars", templates_skip_empty_check=["sidebar-nav-bs.html"])
+    finally:
+        utils._update_and_remove_templates = saved
+    assert kept == ["navbar-logo.html", bookext.BOOK_SIDEBAR_NAV]
+    return templates.rendered
+
+
+def test_the_theme_renders_the_book_sidebar_only_to_test_it_for_emptiness_unless_patched():
+    assert bookext.BOOK_SIDEBAR_NAV in _sidebar_renders(patched=False)    # the symptom
+    assert _sidebar_renders(patched=True) == ["navbar-logo.html"]          # spared, kept
 
 
 def test_the_installed_releases_are_the_patched_ones():

@@ -10,16 +10,22 @@ Usage: ``python tools/build.py [--jobs N] [--verbose]`` (``make html`` runs it).
 - After a failure the next build reads again every page that warned (tools/pagedeps.py keeps
   their list), so it cannot skip, and so hide, a page that failed. If that list is missing
   (Sphinx crashed), the environment is discarded and every page is read again.
+- When nothing the site is made from has changed since the last good build (the sources, the
+  tools, the package the kernels import, the installed libraries, the ``MMLBOOK_*`` settings)
+  and its saved environment is still there, Sphinx does not run at all; ``--force`` runs it
+  anyway.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import time
 from pathlib import Path
 
@@ -105,6 +111,43 @@ def _link_if_unchanged(source: Path, published: Path, target: Path) -> bool:
     return True
 
 
+# Folders of the checkout that the site is not made from.
+NOT_INPUTS = {"_build", ".venv", ".git", ".github", ".ci", "tests", ".pytest_cache",
+              ".ruff_cache", ".hypothesis", "__pycache__"}
+INPUTS_STAMP = ".last-good-inputs"   # in _build: the inputs of the site in _build/html
+
+
+def inputs_fingerprint(root: Path) -> str:
+    """One hash of everything the site at `root` is made from, as file names, sizes and times.
+
+    The checkout's files (outside ``NOT_INPUTS``), the files of the ``mmlcalc`` the kernels
+    import (which may live elsewhere), the installed libraries (their folder's time changes
+    with every install), the Python running the build and the ``MMLBOOK_*`` variables that
+    change what is published. A file touched without being changed counts as changed: the
+    hash can only err towards building.
+    """
+    import importlib.util
+
+    # where the kernels will import mmlcalc from (pagedeps.package_root, without importing
+    # pagedeps and its jupyter-cache, which cost more than this whole check)
+    spec = importlib.util.find_spec("mmlcalc")
+    tops = [root, *(spec.submodule_search_locations if spec else [])]
+    digest = hashlib.sha256(f"{sys.version}\n{sys.executable}\n".encode())
+    for name, value in sorted(os.environ.items()):
+        if name.startswith("MMLBOOK_"):
+            digest.update(f"{name}={value}\n".encode())
+    library = Path(sysconfig.get_paths()["purelib"])
+    for top in tops:
+        for folder, subfolders, files in os.walk(top):
+            subfolders[:] = sorted(set(subfolders) - NOT_INPUTS)
+            for name in sorted(files):
+                stat = os.stat(os.path.join(folder, name))
+                digest.update(f"{folder}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
+                              .encode())
+    digest.update(f"{library}\0{library.stat().st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
 def prune_other_caches(cache: Path) -> None:
     """Remove execution caches beside `cache` (older builds kept one per package version;
     one cache now holds a bounded number of versions itself)."""
@@ -117,11 +160,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", "-j", default="auto", help="parallel processes (default: auto)")
     parser.add_argument("--verbose", "-v", action="store_true", help="show Sphinx's progress")
+    parser.add_argument("--force", action="store_true",
+                        help="run Sphinx even if nothing changed since the last good build")
     args = parser.parse_args(argv)
 
     builddir = ROOT / "_build"
     site = builddir / "html"
     start = time.perf_counter()
+    inputs, stamp = inputs_fingerprint(ROOT), builddir / INPUTS_STAMP
+    saved = [site, stamp, builddir / "doctrees" / "environment.pickle"]
+    if (not args.force and all(p.exists() for p in saved)
+            and stamp.read_text(encoding="utf-8") == inputs):
+        print(f"Up to date: nothing changed since the last good build. "
+              f"Open {site.relative_to(ROOT)}/index.html (--force builds anyway)")
+        return 0
+    stamp.unlink(missing_ok=True)
     code = run_filtered(sphinx_command(ROOT, builddir, args.jobs, args.verbose))
     seconds = time.perf_counter() - start
     if code != 0:
@@ -133,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         return code
     publish(builddir / ".staging" / "html", site)
     prune_other_caches(builddir / ".jupyter_cache" / "book")
+    stamp.write_text(inputs, encoding="utf-8")  # what went into this build, read before it ran
     print(f"Build succeeded in {seconds:.1f} s. Open {site.relative_to(ROOT)}/index.html")
     return 0
 
