@@ -57,7 +57,7 @@ def to_numpy(expr, variables: Sequence[sp.Symbol] | sp.Symbol):
     >>> f(np.array([[1.0, 2.0], [3.0, 1.0]]))
     array([2., 9.])
 
-    Book: sections 1.5 and 2.1.
+    Book: sections 1.4 and 2.1.
     """
     single = isinstance(variables, sp.Symbol)
     symbols = check_symbols(variables, "variables")
@@ -82,7 +82,7 @@ def to_numpy(expr, variables: Sequence[sp.Symbol] | sp.Symbol):
 # -- chapter 1: rules of differentiation and drills --
 
 #: The rules of chapter 1, in the order the book teaches them. ``"special"`` stands for the
-#: derivatives of :math:`\sin`, :math:`\cos`, :math:`e^x` and :math:`\ln` (section 1.4).
+#: derivatives of :math:`\sin`, :math:`\cos`, :math:`e^x` and :math:`\ln` (section 1.3).
 RULES = ("sum", "power", "special", "product", "quotient", "chain")
 
 #: Derivatives of the special functions, as functions of their argument :math:`u`.
@@ -143,7 +143,7 @@ def diff_by_rules(expr, x: sp.Symbol):
     Notes
     -----
     This is the chapter's toolbox written as code; the book checks it against
-    :func:`sympy.diff` on many random expressions. Book: sections 1.4 to 1.6.
+    :func:`sympy.diff` on many random expressions. Book: sections 1.4 and 1.6.
 
     Examples
     --------
@@ -432,7 +432,7 @@ def random_expression(rng, *, depth: int = 2, rules=_GENERATOR_RULES, x: sp.Symb
 
     Notes
     -----
-    Book: section 1.5 (rules checked on random expressions) and section 1.6 (drills).
+    Book: section 1.4 (rules checked on random expressions) and section 1.6 (drills).
 
     Examples
     --------
@@ -723,7 +723,7 @@ def hessian(expr, variables) -> sp.Matrix:
     .. math::
 
         H_{ij} = \frac{\partial^2 f}{\partial x_i \, \partial x_j}, \qquad
-        H = J(\nabla f^{\mathsf T}) \in \mathbb{R}^{n \times n}
+        H = J\bigl((\nabla f)^\top\bigr) \in \mathbb{R}^{n \times n}
 
     Parameters
     ----------
