@@ -65,7 +65,7 @@ def test_differentiate_samples_is_exact_for_parabolas_even_unevenly_spaced():
 # --- agreement with reference libraries -------------------------------------------------------
 
 def test_matches_sympy_on_a_hard_function():
-    # the function of section 1.3, f'(1.5) = 4.05342789389862
+    # the function of section 1.7, f'(1.5) = 4.05342789389862
     x = sp.symbols("x")
     expr = sp.exp(x) / sp.sqrt(sp.sin(x) ** 3 + sp.cos(x) ** 3)
     exact = float(sp.diff(expr, x).subs(x, 1.5))
@@ -254,10 +254,10 @@ def test_gradient_bad_input():
         mml.hessian(_rosen, [1.0, 2.0], h=-1.0)
 
 
-# --- error curves and observed orders (section 1.3) -------------------------------------------
+# --- error curves and observed orders (section 1.7) -------------------------------------------
 
 def _hard():
-    """The function of section 1.3, as numpy and with its exact derivative at 1.5 from sympy."""
+    """The function of section 1.7, as numpy and with its exact derivative at 1.5 from sympy."""
     x = sp.symbols("x")
     expr = sp.exp(x) / sp.sqrt(sp.sin(x) ** 3 + sp.cos(x) ** 3)
     return sp.lambdify(x, expr, "numpy"), float(sp.diff(expr, x).subs(x, 1.5))

@@ -46,6 +46,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 from mmlcalc.symbolic import (  # noqa: E402
     RULES,
+    _skeleton,
     diff_by_rules,
     drills,
     is_derivative,
@@ -135,8 +136,52 @@ def test_drills_are_seeded_and_their_answers_are_right():
     for drill in first:
         assert is_derivative(drill.answer, drill.f, drill.x)
         assert drill.rules == rules_used(drill.f, drill.x)
-    only_chain = drills(10, rng=0, depth=1, rules=["chain"])
+    only_chain = drills(8, rng=0, depth=1, rules=["chain"])
     assert all(set(d.rules) <= {"power", "special", "chain"} for d in only_chain)
+
+
+def _numbers_blanked(expr):
+    """`expr`'s tree with every number replaced by one placeholder (an independent check)."""
+    import re
+    return re.sub(r"(Integer|Rational|Float)\([^)]*\)", "N", sp.srepr(expr))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+@pytest.mark.parametrize("depth,rules", [(1, ["chain"]), (2, ["chain"]), (2, None),
+                                         (1, ["product", "quotient"])])
+def test_a_drill_set_has_no_near_duplicates_and_practises_its_rules(seed, depth, rules):
+    kwargs = {} if rules is None else {"rules": rules}
+    n = 8 if depth == 1 and rules == ["chain"] else 6
+    drill_set = drills(n, rng=seed, depth=depth, **kwargs)
+    assert len(drill_set) == n
+    shapes = [_numbers_blanked(d.f) for d in drill_set]
+    assert len(set(shapes)) == n, shapes              # not the same tree with other numbers
+    skeletons = [_skeleton(d.f, d.x) for d in drill_set]
+    assert len(set(skeletons)) == n                   # nor the same up to constants
+    for drill in drill_set:
+        assert set(drill.rules) & set(rules or ("sum", "product", "quotient", "chain"))
+        if rules == ["chain"]:
+            assert "chain" in drill.rules, drill.f    # a chain-only set needs the chain rule
+
+
+def test_skeletons_ignore_constants_but_not_structure():
+    same = [(sp.sin(2 * x + 1), 3 * sp.sin(x - 2) + 5), (x**2, x**4), ((3 * x + 1) ** 2, x**3),
+            (x * sp.exp(x), sp.exp(2 * x) * (x + 1) / 7)]
+    for f, g in same:
+        assert _skeleton(f, x) == _skeleton(g, x), (f, g)
+    different = [(sp.sin(x), sp.cos(x)), (sp.sin(x), sp.sin(x**2)), (x**2, 1 / x),
+                 (x**2, sp.sqrt(x)), (x + sp.sin(x), x * sp.sin(x))]
+    for f, g in different:
+        assert _skeleton(f, x) != _skeleton(g, x), (f, g)
+
+
+def test_drills_refuse_a_set_they_cannot_make_without_repeats():
+    # depth 1, chain only: sin, cos and exp of a line or of a power, a line's power and
+    # sqrt(1 + u^2) (of a line or a power: one shape) are eight exercises in all
+    with pytest.raises(ValueError, match="`n` = 9 is more drills than depth 1"):
+        drills(9, rng=0, depth=1, rules=["chain"])
+    with pytest.raises(ValueError, match="`depth` must be between 1 and 4 for drills"):
+        drills(2, depth=0)
 
 
 def test_chapter_1_symbolic_bad_input():

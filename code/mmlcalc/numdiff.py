@@ -1,7 +1,7 @@
 r"""Numerical differentiation: rise over run, finite differences and the complex step.
 
 Taught in chapter 1 of the book: section 1.1 (rise over run, differentiating sampled data) and
-section 1.3 (finite differences meet floating point); the many-variable versions (gradient,
+section 1.7 (finite differences meet floating point); the many-variable versions (gradient,
 Jacobian, Hessian) in chapter 2.
 """
 
@@ -112,7 +112,7 @@ def default_step(x, *, method: str = "central"):
     (which grows like :math:`\varepsilon / h`): minimising :math:`h + \varepsilon/h` gives
     :math:`h \sim \sqrt{\varepsilon}` and minimising :math:`h^2 + \varepsilon/h` gives
     :math:`h \sim \varepsilon^{1/3}`. The complex step has no round-off term, so any tiny step
-    works. Book: section 1.3.
+    works. Book: section 1.7.
 
     Examples
     --------
@@ -180,7 +180,7 @@ def derivative(f: Callable, x, *, h=None, method: str = "central"):
     :math:`O(h^2)` for the central difference and the complex step. The one-sided and central
     differences subtract nearly equal numbers, so round-off adds an error of order
     :math:`\varepsilon |f| / h`; the complex step subtracts nothing and stays accurate to machine
-    precision for steps as small as :math:`10^{-100}`. Book: section 1.3, *Finite differences
+    precision for steps as small as :math:`10^{-100}`. Book: section 1.7, *Finite differences
     meet floating point*; the error orders are derived in section 4.4.
 
     Examples
@@ -295,7 +295,7 @@ def _one_sided(y0, y1, y2, h1, h2):
             - h1 / (h2 * (h1 + h2)) * y2)
 
 
-# --- the error of a finite difference against its step (section 1.3) ---------------------------
+# --- the error of a finite difference against its step (section 1.7) ---------------------------
 
 @dataclass(frozen=True)
 class ErrorCurve:
@@ -316,7 +316,7 @@ class ErrorCurve:
 
     Notes
     -----
-    Book: section 1.3.
+    Book: section 1.7.
     """
 
     h: np.ndarray
@@ -343,7 +343,7 @@ def error_curve(f: Callable, x, h, *, exact, method: str = "central", relative: 
 
     (without the denominator if ``relative=False``), where :math:`D_h` is the difference scheme
     `method` of :func:`derivative`. Plotted on log-log axes against :math:`h` this is the
-    V-curve of section 1.3: truncation error falling like :math:`h^p` on the right, round-off
+    V-curve of section 1.7: truncation error falling like :math:`h^p` on the right, round-off
     error rising like :math:`\varepsilon / h` on the left.
 
     Parameters
@@ -383,11 +383,11 @@ def error_curve(f: Callable, x, h, *, exact, method: str = "central", relative: 
 
     Notes
     -----
-    A model of the curve (section 1.3): with :math:`M_k = |f^{(k)}(x)|`, the forward difference
+    A model of the curve (section 1.7): with :math:`M_k = |f^{(k)}(x)|`, the forward difference
     has error about :math:`\tfrac12 M_2 h + \varepsilon M_0 / h`, smallest near
     :math:`h = \sqrt{2 \varepsilon M_0 / M_2}`, and the central difference about
     :math:`\tfrac16 M_3 h^2 + \varepsilon M_0 / (2h)`, smallest near
-    :math:`h = (3 \varepsilon M_0 / 2 M_3)^{1/3}`. Book: section 1.3, *Finite differences
+    :math:`h = (3 \varepsilon M_0 / 2 M_3)^{1/3}`. Book: section 1.7, *Finite differences
     meet floating point*.
 
     Examples
@@ -456,7 +456,7 @@ def observed_order(h, error):
     Notes
     -----
     The fit is only as good as the model: use steps where one error term dominates (well to
-    the right of the bottom of the V for the truncation order). Book: sections 1.1 and 1.3.
+    the right of the bottom of the V for the truncation order). Book: sections 1.1 and 1.7.
 
     Examples
     --------
@@ -536,7 +536,7 @@ def coordinate_steps(x, h=None, *, method: str = "central") -> np.ndarray:
     A step scaled to the *largest* coordinate is far too long for a small one: at
     :math:`x = (239, 5.5 \times 10^{-4})` it would step the second coordinate past zero. One
     step per coordinate keeps the truncation error of each partial derivative at
-    :math:`O(h_i^p)`. Book: section 1.3 (the step), section 2.3 (partial derivatives).
+    :math:`O(h_i^p)`. Book: section 1.7 (the step), section 2.3 (partial derivatives).
 
     Examples
     --------

@@ -57,7 +57,7 @@ def to_numpy(expr, variables: Sequence[sp.Symbol] | sp.Symbol):
     >>> f(np.array([[1.0, 2.0], [3.0, 1.0]]))
     array([2., 9.])
 
-    Book: sections 1.5 and 2.1.
+    Book: sections 1.4 and 2.1.
     """
     single = isinstance(variables, sp.Symbol)
     symbols = check_symbols(variables, "variables")
@@ -82,7 +82,7 @@ def to_numpy(expr, variables: Sequence[sp.Symbol] | sp.Symbol):
 # -- chapter 1: rules of differentiation and drills --
 
 #: The rules of chapter 1, in the order the book teaches them. ``"special"`` stands for the
-#: derivatives of :math:`\sin`, :math:`\cos`, :math:`e^x` and :math:`\ln` (section 1.4).
+#: derivatives of :math:`\sin`, :math:`\cos`, :math:`e^x` and :math:`\ln` (section 1.3).
 RULES = ("sum", "power", "special", "product", "quotient", "chain")
 
 #: Derivatives of the special functions, as functions of their argument :math:`u`.
@@ -143,7 +143,7 @@ def diff_by_rules(expr, x: sp.Symbol):
     Notes
     -----
     This is the chapter's toolbox written as code; the book checks it against
-    :func:`sympy.diff` on many random expressions. Book: sections 1.4 to 1.6.
+    :func:`sympy.diff` on many random expressions. Book: sections 1.4 and 1.6.
 
     Examples
     --------
@@ -432,7 +432,7 @@ def random_expression(rng, *, depth: int = 2, rules=_GENERATOR_RULES, x: sp.Symb
 
     Notes
     -----
-    Book: section 1.5 (rules checked on random expressions) and section 1.6 (drills).
+    Book: section 1.4 (rules checked on random expressions) and section 1.6 (drills).
 
     Examples
     --------
@@ -480,12 +480,42 @@ class Drill:
     x: sp.Symbol
 
 
+def _skeleton(expr, x: sp.Symbol):
+    r"""The shape of `expr` up to its constants: what a learner does to differentiate it.
+
+    Constant terms and constant factors are dropped (:math:`3\sin(2x + 1) - 5` and
+    :math:`\sin x` share a skeleton), a power keeps only whether its exponent is a positive
+    whole number, a negative one or a fraction (:math:`x^2` and :math:`x^4` share one, a
+    reciprocal does not), and the terms of a sum and the factors of a product are compared as
+    a set. Two drills with one skeleton are the same exercise with other numbers in it.
+    """
+    if not expr.has(x):
+        return None
+    if expr == x:
+        return "x"
+    if expr.is_Add or expr.is_Mul:
+        parts = sorted((_skeleton(a, x) for a in expr.args if a.has(x)), key=repr)
+        if len(parts) == 1:
+            return parts[0]
+        return ("+" if expr.is_Add else "*", tuple(parts))
+    if expr.is_Pow:
+        n = expr.exp
+        kind = ("whole" if n.is_integer and n.is_positive else
+                "negative" if n.is_negative else "fraction")
+        return ("pow", kind, _skeleton(expr.base, x))
+    return (expr.func.__name__, tuple(_skeleton(a, x) for a in expr.args))
+
+
 def drills(n: int, *, rng=0, depth: int = 2, rules=_GENERATOR_RULES):
     r"""`n` seeded exercises in differentiation, each with its answer and the rules it needs.
 
     Each function is a :func:`random_expression` and each answer :math:`f'(x)` comes from the
     chapter's rules (:func:`diff_by_rules`); the book proves every answer equal to
-    :func:`sympy.diff`'s with :func:`is_derivative`.
+    :func:`sympy.diff`'s with :func:`is_derivative`. A set has no near-duplicates: no two of
+    its functions are the same up to their constants (:math:`\sin(2x + 1)` and
+    :math:`3\sin(x - 2)` are one exercise), and every drill needs at least one of `rules`
+    (with ``rules=["chain"]``, every drill needs the chain rule; :math:`\sin x` or
+    :math:`(x^2)^3 = x^6` would not).
 
     Parameters
     ----------
@@ -495,7 +525,8 @@ def drills(n: int, *, rng=0, depth: int = 2, rules=_GENERATOR_RULES):
         The random generator, or its seed (default 0): the same seed gives the same drills.
         Keyword-only.
     depth : int
-        Difficulty, as in :func:`random_expression`. Keyword-only.
+        Difficulty, as in :func:`random_expression`, from 1 to 4 (a depth-0 expression is a
+        leaf such as :math:`x^3` and practises none of the rules). Keyword-only.
     rules : sequence of str
         The rules to practise, as in :func:`random_expression`. Keyword-only.
 
@@ -506,8 +537,11 @@ def drills(n: int, *, rng=0, depth: int = 2, rules=_GENERATOR_RULES):
     Raises
     ------
     TypeError, ValueError
-        If `n` is not a positive integer, `rng` is not a generator or a seed, or as
-        :func:`random_expression`.
+        If `n` is not a positive integer, `rng` is not a generator or a seed, `depth` is not
+        1 to 4, or as :func:`random_expression`.
+    ValueError
+        If the generator cannot find `n` different drills at this `depth` with these `rules`
+        (ask for fewer, or for a greater depth).
 
     See Also
     --------
@@ -523,16 +557,31 @@ def drills(n: int, *, rng=0, depth: int = 2, rules=_GENERATOR_RULES):
     >>> (drill,) = drills(1, rng=1, depth=1, rules=["product", "chain"])
     >>> drill.f, drill.answer, drill.rules
     (x**4*(x - 2), x**4 + 4*x**3*(x - 2), ('power', 'product'))
+    >>> [d.f for d in drills(3, rng=4, depth=1, rules=["chain"])]
+    [exp(3*x + 2), sin(3*x + 2), cos(x**3)]
     """
-    n = check_positive_int(n, "n")
+    n = check_positive_int(n, "n", high=1000)
     rng = as_rng(rng, "rng")
+    depth = _check_depth(depth)
+    if depth == 0:
+        raise ValueError("`depth` must be between 1 and 4 for drills (a depth-0 expression "
+                         "practises no rule), got 0")
+    rules = _check_rules(rules)
     x = sp.Symbol("x")
-    out = []
-    for _ in range(n):
+    out, seen = [], set()
+    for _ in range(100 * n):     # draws to spend before giving up on variety
         f = random_expression(rng, depth=depth, rules=rules, x=x)
-        answer = diff_by_rules(f, x)
-        out.append(Drill(f=f, answer=answer, rules=rules_used(f, x), x=x))
-    return out
+        needs = rules_used(f, x)
+        shape = _skeleton(f, x)
+        if shape in seen or not set(needs) & set(rules):
+            continue             # a near-duplicate, or it practises none of `rules`
+        seen.add(shape)
+        out.append(Drill(f=f, answer=diff_by_rules(f, x), rules=needs, x=x))
+        if len(out) == n:
+            return out
+    raise ValueError(f"`n` = {n} is more drills than depth {depth} with rules {rules!r} can "
+                     f"make without repeating one (found {len(out)}); ask for fewer, or for "
+                     "a greater depth")
 
 
 # -- chapter 2: gradient, Jacobian and Hessian, exactly --
@@ -674,7 +723,7 @@ def hessian(expr, variables) -> sp.Matrix:
     .. math::
 
         H_{ij} = \frac{\partial^2 f}{\partial x_i \, \partial x_j}, \qquad
-        H = J(\nabla f^{\mathsf T}) \in \mathbb{R}^{n \times n}
+        H = J\bigl((\nabla f)^\top\bigr) \in \mathbb{R}^{n \times n}
 
     Parameters
     ----------
