@@ -22,6 +22,11 @@ from mmlcalc.stationary import STATIONARY_KINDS, classify_stationary_point
     ([[5]], "minimum"),
     ([[4, 1, 0], [1, 3, 1], [0, 1, 2]], "minimum"),
     ([[1, 2, 0], [2, 1, 0], [0, 0, 1]], "saddle"),
+    # a zero eigenvalue does not spoil a saddle when the others have both signs (n >= 3)
+    ([[2, 0, 0], [0, 0, 0], [0, 0, -2]], "saddle"),    # x^2 + y^4 - z^2
+    ([[1, 1, 0], [1, 1, 0], [0, 0, -3]], "saddle"),    # eigenvalues 2, 0, -3
+    ([[2, 0, 0], [0, 0, 0], [0, 0, 3]], "inconclusive"),  # semidefinite and singular
+    ([[-2, 0, 0], [0, 0, 0], [0, 0, -3]], "inconclusive"),
 ])
 def test_known_kinds(H, kind):
     assert classify_stationary_point(H) == kind
@@ -33,6 +38,16 @@ def test_accepts_a_sympy_matrix_and_is_exported():
     H = sp.hessian(x**3 + y**3 - 3 * x * y, (x, y))
     assert mml.classify_stationary_point(H.subs({x: 1, y: 1})) == "minimum"
     assert mml.classify_stationary_point(H.subs({x: 0, y: 0})) == "saddle"
+
+
+def test_a_saddle_with_a_zero_eigenvalue_really_is_a_saddle():
+    # x^2 + y^4 - z^2 at the origin: H = diag(2, 0, -2); f rises along x and falls along z
+    x, y, z = sp.symbols("x y z")
+    f = x**2 + y**4 - z**2
+    H = sp.hessian(f, (x, y, z)).subs({x: 0, y: 0, z: 0})
+    assert classify_stationary_point(H) == "saddle"
+    t = sp.Rational(1, 100)
+    assert f.subs({x: t, y: 0, z: 0}) > 0 > f.subs({x: 0, y: 0, z: t})
 
 
 def test_finite_difference_hessians_classify_like_exact_ones():

@@ -5,20 +5,20 @@ elliptical bowl with a few Gaussian dimples pressed into it:
 
 .. math::
 
-    h(\mathbf{x}) = h_0 + \tfrac12 (\mathbf{x} - \mathbf{c})^{\mathsf T} A\,
+    f(\mathbf{x}) = f_0 + \tfrac12 (\mathbf{x} - \mathbf{c})^\top A\,
     (\mathbf{x} - \mathbf{c})
     - \sum_k d_k \exp\!\Bigl(-\frac{\lVert \mathbf{x} - \mathbf{m}_k \rVert^2}{2 w_k^2}\Bigr),
-    \qquad A = R_\alpha \begin{bmatrix} a_1 & 0 \\ 0 & a_2 \end{bmatrix} R_\alpha^{\mathsf T},
+    \qquad A = R_\alpha \begin{bmatrix} a_1 & 0 \\ 0 & a_2 \end{bmatrix} R_\alpha^\top,
 
 where :math:`R_\alpha` turns the bowl's principal axes by the angle :math:`\alpha`. The deepest
-point is the minimum of :math:`h`; the *depth* a probe reads is :math:`-h`. Height, gradient and
+point is the minimum of :math:`f`; the *depth* a probe reads is :math:`-f`. Height, gradient and
 Hessian are exact (analytic); the minima are found numerically, from many starts, and checked.
 
 A landscape is a small frozen dataclass. :meth:`Landscape.to_dict` gives its parameters and its
 minima as plain JSON-ready numbers, so a web page can redraw the same pit;
 :func:`make_sandpit` makes seeded, varied landscapes at two levels of difficulty.
 
-Taught in section 2.5, *The sandpit*.
+Taught in section 2.6, *The sandpit*.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ class Dimple:
 
     Notes
     -----
-    Book: section 2.5.
+    Book: section 2.6.
     """
 
     centre: tuple[float, float]
@@ -110,13 +110,13 @@ class Probe:
     x : (float, float)
         Where the probe went in.
     height : float
-        :math:`h(x)`, the height of the floor there (the deepest point has the smallest).
+        :math:`f(x)`, the height of the floor there (the deepest point has the smallest).
     gradient : (float, float)
-        :math:`\\nabla h(x)`, the slope: it points uphill, so :math:`-\\nabla h` is downhill.
+        :math:`\\nabla f(x)`, the slope: it points uphill, so :math:`-\\nabla f` is downhill.
 
     Notes
     -----
-    Book: section 2.5.
+    Book: section 2.6.
     """
 
     x: tuple[float, float]
@@ -125,7 +125,7 @@ class Probe:
 
     @property
     def depth(self) -> float:
-        """The depth reading, :math:`-h(x)`."""
+        """The depth reading, :math:`-f(x)`."""
         return -self.height
 
     def to_dict(self) -> dict:
@@ -143,7 +143,7 @@ class LocalMinimum:
     x : (float, float)
         Where it is; the gradient there is zero to about :math:`10^{-10}`.
     height : float
-        :math:`h(x)`.
+        :math:`f(x)`.
     eigenvalues : (float, float)
         Eigenvalues of the Hessian there, both positive (the second-derivative test).
     n_starts : int
@@ -152,7 +152,7 @@ class LocalMinimum:
 
     Notes
     -----
-    Book: section 2.5.
+    Book: section 2.6.
     """
 
     x: tuple[float, float]
@@ -162,7 +162,7 @@ class LocalMinimum:
 
     @property
     def depth(self) -> float:
-        """The depth reading there, :math:`-h(x)`."""
+        """The depth reading there, :math:`-f(x)`."""
         return -self.height
 
     def to_dict(self) -> dict:
@@ -177,7 +177,7 @@ class Landscape:
 
     .. math::
 
-        h(\mathbf{x}) = h_0 + \tfrac12 (\mathbf{x} - \mathbf{c})^{\mathsf T} A\,
+        f(\mathbf{x}) = f_0 + \tfrac12 (\mathbf{x} - \mathbf{c})^\top A\,
         (\mathbf{x} - \mathbf{c}) - \sum_k d_k
         \exp\!\Bigl(-\frac{\lVert \mathbf{x} - \mathbf{m}_k \rVert^2}{2 w_k^2}\Bigr)
 
@@ -191,7 +191,7 @@ class Landscape:
     angle : float
         :math:`\alpha`, the direction of the first principal axis, in radians.
     offset : float
-        :math:`h_0`, the height of the bowl's bottom before the dimples are pressed in.
+        :math:`f_0`, the height of the bowl's bottom before the dimples are pressed in.
     dimples : tuple of Dimple
         The dents (dicts with keys ``centre``, ``depth``, ``width`` are accepted too).
     half_width : float
@@ -206,7 +206,7 @@ class Landscape:
     Everything about the surface is exact: :meth:`height`, :meth:`gradient` and
     :meth:`hessian` are the formulas, and :meth:`expression` is the same function in sympy.
     The minima (:attr:`minima`, :attr:`deepest`) are found numerically and checked.
-    Book: section 2.5, *The sandpit*.
+    Book: section 2.6, *The sandpit*.
 
     Examples
     --------
@@ -289,7 +289,7 @@ class Landscape:
         return value.item() if value.ndim == 0 else value
 
     def height(self, x):
-        r"""Height of the floor, :math:`h(\mathbf{x})`.
+        r"""Height of the floor, :math:`f(\mathbf{x})`.
 
         Parameters
         ----------
@@ -307,7 +307,7 @@ class Landscape:
         return self._out(self.offset + bowl - terms.sum(axis=-1))
 
     def depth(self, x):
-        r"""The depth a probe reads, :math:`-h(\mathbf{x})`: the deepest point has the largest.
+        r"""The depth a probe reads, :math:`-f(\mathbf{x})`: the deepest point has the largest.
 
         Parameters
         ----------
@@ -320,11 +320,11 @@ class Landscape:
         return -self.height(x)
 
     def gradient(self, x):
-        r"""The exact gradient of the height, :math:`\nabla h`, which points uphill.
+        r"""The exact gradient of the height, :math:`\nabla f`, which points uphill.
 
         .. math::
 
-            \nabla h(\mathbf{x}) = A (\mathbf{x} - \mathbf{c}) + \sum_k d_k e_k
+            \nabla f(\mathbf{x})^\top = A (\mathbf{x} - \mathbf{c}) + \sum_k d_k e_k
             \frac{\mathbf{x} - \mathbf{m}_k}{w_k^2}, \qquad
             e_k = \exp\!\Bigl(-\frac{\lVert \mathbf{x} - \mathbf{m}_k \rVert^2}{2w_k^2}\Bigr)
 
@@ -349,7 +349,7 @@ class Landscape:
         .. math::
 
             H(\mathbf{x}) = A + \sum_k \frac{d_k e_k}{w_k^2}
-            \Bigl(I - \frac{(\mathbf{x} - \mathbf{m}_k)(\mathbf{x} - \mathbf{m}_k)^{\mathsf T}}
+            \Bigl(I - \frac{(\mathbf{x} - \mathbf{m}_k)(\mathbf{x} - \mathbf{m}_k)^\top}
             {w_k^2}\Bigr)
 
         Parameters
@@ -588,7 +588,7 @@ def make_sandpit(seed: int, *, level: str = "easy", half_width: float = 3.0) -> 
 
     .. math::
 
-        h(\mathbf{x}) = h_0 + \tfrac12 (\mathbf{x} - \mathbf{c})^{\mathsf T} A\,
+        f(\mathbf{x}) = f_0 + \tfrac12 (\mathbf{x} - \mathbf{c})^\top A\,
         (\mathbf{x} - \mathbf{c}) - \sum_k d_k
         \exp\!\Bigl(-\frac{\lVert \mathbf{x} - \mathbf{m}_k \rVert^2}{2 w_k^2}\Bigr)
 
@@ -624,7 +624,7 @@ def make_sandpit(seed: int, *, level: str = "easy", half_width: float = 3.0) -> 
     Notes
     -----
     Draws are made from ``numpy.random.default_rng([seed, level])`` and rejected until one
-    meets the level's conditions (it usually takes one to three draws). Book: section 2.5.
+    meets the level's conditions (it usually takes one to three draws). Book: section 2.6.
 
     Examples
     --------
@@ -689,7 +689,7 @@ class ProbeLog(IterationResult):
 
     Notes
     -----
-    Book: section 2.5.
+    Book: section 2.6.
     """
 
     probes: tuple[Probe, ...]
@@ -766,7 +766,7 @@ def descend_by_probing(landscape: Landscape, x0, *, step: float = 1.0, gtol: flo
     This is gradient descent with a backtracking line search (chapter 5 studies it; the
     same search serves :func:`mmlcalc.fit_least_squares`). The height never increases along
     the path, so the walk ends in the basin of whichever local minimum holds the start: on a
-    hard landscape, not necessarily the deepest. Book: section 2.5, *The sandpit*.
+    hard landscape, not necessarily the deepest. Book: section 2.6, *The sandpit*.
 
     Examples
     --------

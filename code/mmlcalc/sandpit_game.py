@@ -9,13 +9,13 @@ evaluates the same formula
 
 .. math::
 
-    h(\mathbf{x}) = h_0 + \tfrac12 (\mathbf{x} - \mathbf{c})^{\mathsf T} A\,
+    f(\mathbf{x}) = f_0 + \tfrac12 (\mathbf{x} - \mathbf{c})^\top A\,
     (\mathbf{x} - \mathbf{c})
     - \sum_k d_k \exp\!\Bigl(-\frac{\lVert \mathbf{x} - \mathbf{m}_k \rVert^2}{2 w_k^2}\Bigr)
 
 from the parameters, checks itself against the samples when the page loads, and plays.
 
-Taught in section 2.5, *The sandpit* (and its hard level in section 5.4).
+Taught in section 2.6, *The sandpit* (and its hard level in section 5.4).
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def game_data(seeds, *, level: str = "easy", goal: float = 0.2, rates=(0.1, 0.3,
         win means the deepest pit was found. Keyword-only.
     rates : iterable of float
         The learning rates :math:`\eta` the reader may choose for automatic gradient steps,
-        :math:`\mathbf{x} \leftarrow \mathbf{x} - \eta \nabla h(\mathbf{x})`. Keyword-only.
+        :math:`\mathbf{x} \leftarrow \mathbf{x} - \eta \nabla f(\mathbf{x})^\top`. Keyword-only.
     rate : float
         The one chosen at the start; one of `rates`. Keyword-only.
     n_samples : int
@@ -114,7 +114,7 @@ def game_data(seeds, *, level: str = "easy", goal: float = 0.2, rates=(0.1, 0.3,
     Notes
     -----
     Making a landscape finds and checks its minima, about half a second each. Book: section
-    2.5, *The sandpit*.
+    2.6, *The sandpit*.
 
     Examples
     --------
@@ -196,7 +196,7 @@ def game_html(data: dict, *, name: str = "sandpit") -> str:
     The state of the game is written to data attributes of the outer element (``data-pit``,
     ``data-seed``, ``data-probes``, ``data-state``, ``data-revealed``, ``data-mode`` and,
     after a probe, ``data-last-x``, ``data-last-y``, ``data-last-depth``,
-    ``data-last-gradient``), which the browser tests read. Book: section 2.5.
+    ``data-last-gradient``), which the browser tests read. Book: section 2.6.
 
     Examples
     --------
@@ -270,9 +270,9 @@ def auto_step(landscape: Landscape, x, *, method: str = "gradient", lr: float = 
 
     .. math::
 
-        \mathbf{x}' = \mathbf{x} - \eta\, \nabla h(\mathbf{x})
+        \mathbf{x}' = \mathbf{x} - \eta\, \nabla f(\mathbf{x})^\top
         \quad\text{or}\quad
-        \mathbf{x}' = \mathbf{x} - H(\mathbf{x})^{-1} \nabla h(\mathbf{x}),
+        \mathbf{x}' = \mathbf{x} - H(\mathbf{x})^{-1} \nabla f(\mathbf{x})^\top,
 
     then kept inside the pit (each coordinate clipped to :math:`[-L, L]`). This is the step
     the page's script takes when the reader presses "Gradient step" or "Newton step"; the
@@ -309,7 +309,7 @@ def auto_step(landscape: Landscape, x, *, method: str = "gradient", lr: float = 
     -----
     A Newton step jumps to the stationary point of the quadratic model, whatever its kind:
     where the Hessian is not positive definite it heads for a saddle or a hump (section 5.4).
-    Book: sections 2.5 and 5.4.
+    Book: sections 2.6 and 5.4.
 
     Examples
     --------

@@ -2,7 +2,7 @@ r"""Stationary points and the second-derivative test.
 
 Where the gradient of :math:`f` vanishes, the Hessian :math:`H` says what kind of point it is:
 the signs of its eigenvalues are the signs of the curvature of :math:`f` along the principal
-directions. Taught in section 2.6 (*The Hessian*); used by the sandpit of section 2.5 to check
+directions. Taught in section 2.5 (*The Hessian*); used by the sandpit of section 2.6 to check
 its deepest point, and again in chapter 5.
 """
 
@@ -30,7 +30,10 @@ def classify_stationary_point(H, *, tol: float = 1e-8) -> str:
         \text{maximum if all } \lambda_i < 0, \qquad
         \text{saddle if } \lambda_1 < 0 < \lambda_n,
 
-    and *inconclusive* otherwise (some :math:`\lambda_i = 0` and no two of opposite sign).
+    and *inconclusive* otherwise. So a definite :math:`H` gives a minimum or a maximum; an
+    indefinite one (eigenvalues of both signs) a saddle, also when some eigenvalues are zero
+    (for :math:`n \ge 3`, e.g. :math:`\operatorname{diag}(1, 0, -1)`); and a semidefinite,
+    singular one (some :math:`\lambda_i = 0`, the others of one sign) no verdict.
     For :math:`n = 2` this is the familiar rule: :math:`\det H > 0` and
     :math:`f_{xx} > 0` a minimum, :math:`\det H > 0` and :math:`f_{xx} < 0` a maximum,
     :math:`\det H < 0` a saddle, :math:`\det H = 0` no verdict.
@@ -68,7 +71,7 @@ def classify_stationary_point(H, *, tol: float = 1e-8) -> str:
     A strict local minimum needs :math:`\nabla f = 0` and :math:`H` positive definite
     (sufficient, not necessary: :math:`x^4 + y^4` has a minimum at the origin with
     :math:`H = 0`, and the test says *inconclusive*). The function does not check the
-    gradient; that is the caller's part. Book: section 2.6, *The Hessian*.
+    gradient; that is the caller's part. Book: section 2.5, *The Hessian*.
 
     Examples
     --------
@@ -79,6 +82,8 @@ def classify_stationary_point(H, *, tol: float = 1e-8) -> str:
     'saddle'
     >>> classify_stationary_point([[0, 0], [0, 0]])    # x^4 + y^4 (or x^4 - y^4)
     'inconclusive'
+    >>> classify_stationary_point([[2, 0, 0], [0, 0, 0], [0, 0, -2]])  # x^2 + y^4 - z^2
+    'saddle'
     """
     tol = check_positive(tol, "tol")
     H = as_real_array(H, "H", ndim=2)

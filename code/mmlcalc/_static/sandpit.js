@@ -1,4 +1,4 @@
-// The sandpit game of section 2.5: find the deepest point of a hidden landscape by probing it.
+// The sandpit game of section 2.6: find the deepest point of a hidden landscape by probing it.
 //
 // Every element with a `data-sandpit` attribute becomes a game. Its landscapes, their deepest
 // points and check values were written into the page as JSON by mmlcalc.sandpit_game when the
@@ -24,8 +24,8 @@
     return pit._matrix;
   }
 
-  // Height h, gradient (pointing uphill) and Hessian of the floor at (x, y):
-  //   h = h0 + (x - c)^T A (x - c) / 2 - sum_k d_k exp(-|x - m_k|^2 / (2 w_k^2)).
+  // Height f, gradient (pointing uphill) and Hessian of the floor at (x, y):
+  //   f = f0 + (x - c)^T A (x - c) / 2 - sum_k d_k exp(-|x - m_k|^2 / (2 w_k^2)).
   function evaluate(pit, x, y) {
     const [a11, a12, a22] = bowlMatrix(pit);
     const u = x - pit.bowl.centre[0];
