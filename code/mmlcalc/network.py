@@ -665,8 +665,9 @@ def backward(net: Network, passes: ForwardPass, y) -> Gradients:
     Each line is one factor of the chain rule: :math:`\partial C/\partial a^{(L)}`, the
     diagonal Jacobian :math:`\sigma'(z)` of an element-wise activation (a product with it is an
     element-wise product), and the Jacobian :math:`W^{(l)}` of
-    :math:`z^{(l)}` with respect to :math:`a^{(l-1)}`. One backward pass costs about as much
-    as one forward pass, whatever the number of parameters. Book: section 3.5,
+    :math:`z^{(l)}` with respect to :math:`a^{(l-1)}`. One backward pass multiplies by each
+    weight matrix twice (the first layer's once), where the forward pass does so once: it
+    costs between one and two forward passes, whatever the number of parameters. Book: section 3.5,
     *Backpropagation*.
 
     Examples
@@ -705,11 +706,13 @@ def _backward(weights, activations, passes: ForwardPass, y) -> Gradients:
     # Output layer: delta^(L) = dC/da^(L) * sigma'(z^(L)), with dC/da^(L) = 2 (a^(L) - y) / N.
     delta = 2.0 * (a[L] - y) / n_examples * sigma_prime[L](z[L])
     for layer in range(L, 0, -1):
-        # dC/dW^(l) = delta^(l) a^(l-1)^T and dC/db^(l) = delta^(l), summed over the examples
+        # dC/dW^(l) = delta^(l) times a^(l-1) transposed (the shape of W^(l)), and
+        # dC/db^(l) = delta^(l), summed over the examples
         grad_W[layer] = np.atleast_2d(delta).T @ np.atleast_2d(a[layer - 1])
         grad_b[layer] = delta if delta.ndim == 1 else delta.sum(axis=0)
         if layer > 1:
-            # delta^(l-1) = (W^(l)^T delta^(l)) * sigma'(z^(l-1)); one row an example: delta @ W
+            # delta^(l-1) = (W^(l) transposed times delta^(l)) * sigma'(z^(l-1)); with one row
+            # an example, that is delta @ W
             delta = (delta @ W[layer]) * sigma_prime[layer - 1](z[layer - 1])
     return Gradients(tuple(grad_W[1:]), tuple(grad_b[1:]))
 
