@@ -349,3 +349,64 @@ def test_gradient_check_takes_a_users_gradient():
     with pytest.raises(ValueError, match=r"`grad` must give one entry per parameter, shape "
                                          r"\(13,\), got shape \(3,\)"):
         mml.gradient_check(net, x, y, grad=[1.0, 2.0, 3.0])
+
+
+# --- the relative error's floor (issue 17) ------------------------------------------------------
+
+def _net_with_a_silent_neuron():
+    """Hidden neuron 2 feeds the output with weight 0: its incoming weight and bias have a
+    gradient of exactly 0, by backpropagation and by finite differences alike."""
+    return Network([[[0.7], [-0.4]], [[1.3, 0.0]]], [[0.1, 0.2], [-0.3]],
+                   activations=["tanh", "identity"])
+
+
+def test_relative_error_has_the_documented_floor():
+    net, x, y = _net_with_a_silent_neuron(), [[0.5], [-1.0]], [[1.0], [0.0]]
+    check = mml.gradient_check(net, x, y)
+    silent = check.numeric == 0
+    assert silent.sum() == 2 and np.all(check.analytic[silent] == 0)
+    scale = np.maximum(np.abs(check.analytic), np.abs(check.numeric))
+    assert check.floor == np.sqrt(np.finfo(float).eps) * scale.max()
+    np.testing.assert_array_equal(
+        check.rel_error, np.abs(check.analytic - check.numeric) / np.maximum(scale, check.floor))
+    # an explicit floor is used as given and validated
+    assert mml.gradient_check(net, x, y, floor=0.5).floor == 0.5
+    with pytest.raises(ValueError, match="`floor` must be positive"):
+        mml.gradient_check(net, x, y, floor=0.0)
+
+
+def test_round_off_in_a_zero_component_is_not_a_relative_error_of_one():
+    # Fails on the old rule |g - g^| / max(|g|, |g^|): a round-off-sized analytic value where
+    # the finite difference is exactly 0 gave r = 1 and failed a correct gradient.
+    net, x, y = _net_with_a_silent_neuron(), [[0.5], [-1.0]], [[1.0], [0.0]]
+    right = mml.gradient_check(net, x, y)
+    silent = np.flatnonzero(right.numeric == 0)
+    noisy = right.analytic.copy()
+    noisy[silent] = [1e-300, 1e-19]
+    check = mml.gradient_check(net, x, y, grad=noisy)
+    assert check.max_rel_error < 1e-6
+    assert check.rel_error[silent].max() < 1e-10
+    # a real error in a zero component is still found: r = 1 when it dwarfs the floor
+    wrong = right.analytic.copy()
+    wrong[silent[0]] = 0.3
+    assert mml.gradient_check(net, x, y, grad=wrong).rel_error[silent[0]] == 1.0
+
+
+def test_all_zero_gradients_give_zero_relative_error_by_the_formula():
+    net = Network([[[0.0]]], [[0.0]], activations="identity")        # output 0 = target 0
+    check = mml.gradient_check(net, [[1.0]], [[0.0]])
+    assert check.floor == np.finfo(float).tiny
+    np.testing.assert_array_equal(check.rel_error, [0.0, 0.0])
+
+
+def test_sigmoid_refuses_bad_input_but_the_network_still_runs_on_complex_and_overflow():
+    with pytest.raises(ValueError, match="`z` must be finite"):
+        mml.sigmoid([0.0, np.nan])
+    with pytest.raises(ValueError, match="`z` must be finite"):
+        mml.sigmoid(np.array([1j, np.inf]))
+    with pytest.raises(TypeError, match="`z`"):
+        mml.sigmoid("0.5")
+    np.testing.assert_allclose(mml.sigmoid(0.5 + 1e-20j).imag, 1e-20 * 0.25 * (1 - np.tanh(0.25)
+                               ** 2), rtol=1e-12)
+    # inside the network the kernel takes what training produces, including infinities
+    assert mml.ACTIVATIONS["sigmoid"](np.array([-np.inf, np.inf])).tolist() == [0.0, 1.0]

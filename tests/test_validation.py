@@ -207,7 +207,8 @@ CASES = {
     "cost": case(lambda: dict(net=_net(), x=[1.0, 2.0], y=[1.0]), net=OBJECT, x=ARRAY, y=ARRAY),
     "forward": case(lambda: dict(net=_net(), x=[1.0, 2.0]), net=OBJECT, x=ARRAY),
     "gradient_check": case(lambda: dict(net=_net(), x=[[1.0, 2.0]], y=[[1.0]]), net=OBJECT,
-                           x=ARRAY, y=ARRAY, h=OPTIONAL_POSITIVE, method=CHOICE),
+                           x=ARRAY, y=ARRAY, h=OPTIONAL_POSITIVE, method=CHOICE,
+                           floor=OPTIONAL_POSITIVE),
     "init_network": case(lambda: dict(sizes=[2, 3, 1]), sizes=["text", "none", "empty"],
                          activations=["bad_name", "not_sequence"], rng=SEED),
     "sigmoid": case(lambda: dict(z=0.5), z=["text", "none", "nonfinite", "huge", "empty"]),
@@ -477,10 +478,10 @@ def test_the_valid_calls_are_valid(name):
 _PAIRS = [(name, argument) for name, row in sorted(CASES.items()) for argument in row.bad]
 
 
-#: Known gaps, each a strict xfail (so it fails once fixed, and the entry must go): network.py
-#: belongs to the issue-19 restructuring, and sigmoid must keep taking non-finite and complex z
-#: inside training and gradient checks, so its check is left to that change.
-KNOWN_GAPS = {("sigmoid", "z")}
+#: Known gaps, each a strict xfail (so it fails once fixed, and the entry must go). None left:
+#: sigmoid checks its z, while the network runs an unchecked kernel that still takes the
+#: complex z of the complex-step check and the infinities of a diverging run.
+KNOWN_GAPS: set[tuple[str, str]] = set()
 
 _PAIRS = [pytest.param(*pair, marks=pytest.mark.xfail(strict=True, reason="known gap"))
           if pair in KNOWN_GAPS else pair for pair in _PAIRS]

@@ -12,6 +12,11 @@ differ in the order in which they multiply:
   output: a row of the Jacobian per sweep). For a scalar loss of many parameters, one reverse
   sweep gives the whole gradient. Backpropagation is reverse mode.
 
+Seeded with any vector instead of a unit one, a forward sweep computes a Jacobian-vector
+product :math:`J\dot{\mathbf x}` and a reverse sweep a vector-Jacobian product
+:math:`\bar{\mathbf y}^\top J`, each without forming :math:`J`; the book writes both sweeps
+out on a graph of this module.
+
 Both count their multiplications (one per edge per sweep), so the book can compare their work.
 Taught in chapter 3, section 3.2 (*Computation graphs; forward and reverse mode*).
 """

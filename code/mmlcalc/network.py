@@ -65,12 +65,19 @@ def sigmoid(z):
     Parameters
     ----------
     z : float or array_like
-        Weighted input(s); complex input is allowed (for the complex-step check).
+        Weighted input(s), finite; complex input is allowed (for the complex-step check).
 
     Returns
     -------
     float or ndarray
         Values in :math:`(0, 1)`, shaped like `z`.
+
+    Raises
+    ------
+    TypeError
+        If `z` is not numbers (text, None, booleans).
+    ValueError
+        If `z` is empty, ragged or holds NaN, infinity or a number beyond the float range.
 
     See Also
     --------
@@ -81,7 +88,9 @@ def sigmoid(z):
     For real input the first form is used for :math:`z \ge 0` and the second for :math:`z < 0`,
     so the exponential never overflows (:math:`e^{-z}` alone would, with a warning, for
     :math:`z < -709`) and tiny values keep their relative precision. Complex input (moderate
-    in size) uses the first form, which is analytic. Book: section 3.3, *A single neuron*.
+    in size) uses the first form, which is analytic. Inside a network (training, gradient
+    checks) the same formula runs without these input checks, so that a diverging run can
+    report its non-finite cost instead of stopping here. Book: section 3.3, *A single neuron*.
 
     Examples
     --------
@@ -91,6 +100,23 @@ def sigmoid(z):
     >>> round(float(sigmoid(2.0) * (1 - sigmoid(2.0))), 6)  # sigma'(2)
     0.104994
     """
+    return _sigmoid(_as_weighted_input(z))
+
+
+def _as_weighted_input(z) -> np.ndarray:
+    """`z` as a finite real or complex array, naming `z` in any error."""
+    raw = np.asarray(z) if not isinstance(z, str | bytes) else None
+    if raw is not None and raw.dtype.kind == "c":
+        if raw.size == 0:
+            raise ValueError(f"`z` must not be empty, got shape {raw.shape}")
+        if not np.all(np.isfinite(raw)):
+            raise ValueError("`z` must be finite, got a non-finite complex value")
+        return raw
+    return as_real_array(z, "z")
+
+
+def _sigmoid(z):
+    # the unchecked kernel: real input by the stable two-sided form, complex by the first form
     z = np.asarray(z)
     if np.iscomplexobj(z):
         return 1.0 / (1.0 + np.exp(-z))
@@ -100,7 +126,7 @@ def sigmoid(z):
 
 def _sigmoid_prime(z):
     # sigma(z) (1 - sigma(z)), with 1 - sigma(z) = sigma(-z) computed without cancellation
-    return sigmoid(z) * sigmoid(-np.asarray(z))
+    return _sigmoid(z) * _sigmoid(-np.asarray(z))
 
 
 def _tanh_prime(z):
@@ -159,7 +185,7 @@ class Activation:
 
 #: The activation functions a :class:`Network` layer may use, by name.
 ACTIVATIONS = {
-    "sigmoid": Activation("sigmoid", sigmoid, _sigmoid_prime),
+    "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_prime),
     "tanh": Activation("tanh", np.tanh, _tanh_prime),
     "identity": Activation("identity", _identity, _identity_prime),
     "relu": Activation("relu", _relu, _relu_prime, smooth=False),
@@ -639,8 +665,9 @@ def backward(net: Network, passes: ForwardPass, y) -> Gradients:
     Each line is one factor of the chain rule: :math:`\partial C/\partial a^{(L)}`, the
     diagonal Jacobian :math:`\sigma'(z)` of an element-wise activation (a product with it is an
     element-wise product), and the Jacobian :math:`W^{(l)}` of
-    :math:`z^{(l)}` with respect to :math:`a^{(l-1)}`. One backward pass costs about as much
-    as one forward pass, whatever the number of parameters. Book: section 3.5,
+    :math:`z^{(l)}` with respect to :math:`a^{(l-1)}`. One backward pass multiplies by each
+    weight matrix twice (the first layer's once), where the forward pass does so once: it
+    costs between one and two forward passes, whatever the number of parameters. Book: section 3.5,
     *Backpropagation*.
 
     Examples
@@ -679,11 +706,13 @@ def _backward(weights, activations, passes: ForwardPass, y) -> Gradients:
     # Output layer: delta^(L) = dC/da^(L) * sigma'(z^(L)), with dC/da^(L) = 2 (a^(L) - y) / N.
     delta = 2.0 * (a[L] - y) / n_examples * sigma_prime[L](z[L])
     for layer in range(L, 0, -1):
-        # dC/dW^(l) = delta^(l) a^(l-1)^T and dC/db^(l) = delta^(l), summed over the examples
+        # dC/dW^(l) = delta^(l) times a^(l-1) transposed (the shape of W^(l)), and
+        # dC/db^(l) = delta^(l), summed over the examples
         grad_W[layer] = np.atleast_2d(delta).T @ np.atleast_2d(a[layer - 1])
         grad_b[layer] = delta if delta.ndim == 1 else delta.sum(axis=0)
         if layer > 1:
-            # delta^(l-1) = (W^(l)^T delta^(l)) * sigma'(z^(l-1)); one row an example: delta @ W
+            # delta^(l-1) = (W^(l) transposed times delta^(l)) * sigma'(z^(l-1)); with one row
+            # an example, that is delta @ W
             delta = (delta @ W[layer]) * sigma_prime[layer - 1](z[layer - 1])
     return Gradients(tuple(grad_W[1:]), tuple(grad_b[1:]))
 
@@ -880,8 +909,8 @@ class GradientCheck:
     numeric : ndarray
         The same by finite differences (or the complex step), from :func:`mmlcalc.gradient`.
     rel_error : ndarray
-        :math:`|g_i - \hat g_i| / \max(|g_i|, |\hat g_i|)` for each parameter (0 where both
-        are 0).
+        :math:`r_i = |g_i - \hat g_i| / \max(|g_i|, |\hat g_i|, \tau)` for each parameter,
+        with the floor :math:`\tau` below.
     max_rel_error : float
         The largest entry of `rel_error`.
     max_abs_error : float
@@ -890,6 +919,8 @@ class GradientCheck:
         The step used for each parameter.
     method : str
         ``"central"``, ``"forward"`` or ``"complex"``.
+    floor : float
+        The floor :math:`\tau > 0` of the denominator of `rel_error`.
 
     Notes
     -----
@@ -903,22 +934,29 @@ class GradientCheck:
     max_abs_error: float
     h: np.ndarray
     method: str
+    floor: float
 
 
 _CHECK_METHODS = ("central", "forward", "complex")
 
 
 def gradient_check(net: Network, x, y, *, grad=None, h=None,
-                   method="central") -> GradientCheck:
+                   method="central", floor=None) -> GradientCheck:
     r"""Check a gradient of the cost against numerical derivatives, parameter by parameter.
 
     .. math::
 
         \hat g_i = \frac{C(\theta + h_i e_i) - C(\theta - h_i e_i)}{2h_i}, \qquad
-        \text{relative error}_i = \frac{|g_i - \hat g_i|}{\max(|g_i|, |\hat g_i|)}
+        r_i = \frac{|g_i - \hat g_i|}{\max(|g_i|, |\hat g_i|, \tau)}, \qquad
+        \tau = \sqrt{\varepsilon}\,\max_j \max(|g_j|, |\hat g_j|)
 
     where :math:`g` is the gradient being checked (by default :math:`\nabla C(\theta)` from
-    :func:`backward`) and :math:`e_i` nudges one weight or bias.
+    :func:`backward`), :math:`e_i` nudges one weight or bias and :math:`\varepsilon` is the
+    machine epsilon. The floor :math:`\tau` keeps :math:`r_i` a continuous, defined number:
+    a component far smaller than the largest one (below the resolution of the finite
+    difference) is judged by its absolute error on the scale :math:`\tau`, not by a ratio of
+    two round-off errors, and :math:`0/0` cannot occur. The floor only ever lowers
+    :math:`r_i`; when every component is zero, :math:`\tau` is the smallest normal float.
 
     Parameters
     ----------
@@ -939,6 +977,10 @@ def gradient_check(net: Network, x, y, *, grad=None, h=None,
         ``"forward"`` uses :math:`(C(\theta + h_ie_i) - C(\theta))/h_i`; ``"complex"`` uses
         :math:`\operatorname{Im} C(\theta + ih_ie_i)/h_i` and needs smooth activations (not
         ReLU). Keyword-only.
+    floor : float, optional
+        The floor :math:`\tau` of the denominator, positive; default
+        :math:`\sqrt{\varepsilon}` times the largest component of either gradient.
+        Keyword-only.
 
     Returns
     -------
@@ -947,8 +989,8 @@ def gradient_check(net: Network, x, y, *, grad=None, h=None,
     Raises
     ------
     TypeError, ValueError
-        As :func:`cost`; also for a bad `h` or `method`, ``method="complex"`` with ReLU, or a
-        `grad` of the wrong size.
+        As :func:`cost`; also for a bad `h`, `method` or `floor`, ``method="complex"`` with
+        ReLU, or a `grad` of the wrong size.
 
     See Also
     --------
@@ -977,8 +1019,13 @@ def gradient_check(net: Network, x, y, *, grad=None, h=None,
     >>> wrong = gradient_check(net, [[0.5, -1.0]], [[1.0]], grad=zero)
     >>> float(wrong.max_rel_error)
     1.0
+    >>> both_zero = gradient_check(net, [[0.5, -1.0]], [[1.0]], grad=zero, floor=1.0)
+    >>> bool(both_zero.floor == 1.0)
+    True
     """
     check_choice(method, "method", _CHECK_METHODS)
+    if floor is not None:
+        floor = check_positive(floor, "floor")
     x = _check_inputs(net, x)
     passes = forward(net, x)
     y = _check_targets(y, passes.output)
@@ -1004,6 +1051,8 @@ def gradient_check(net: Network, x, y, *, grad=None, h=None,
     numeric = gradient(cost_at, theta, h=h, method=method)
     difference = np.abs(analytic - numeric)
     scale = np.maximum(np.abs(analytic), np.abs(numeric))
-    rel_error = np.divide(difference, scale, out=np.zeros_like(difference), where=scale > 0)
+    if floor is None:
+        floor = max(float(np.sqrt(np.finfo(float).eps) * scale.max()), np.finfo(float).tiny)
+    rel_error = difference / np.maximum(scale, floor)
     return GradientCheck(analytic, numeric, rel_error, float(rel_error.max()),
-                         float(difference.max()), h, method)
+                         float(difference.max()), h, method, floor)
