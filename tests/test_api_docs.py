@@ -67,6 +67,28 @@ def test_public_object_says_where_the_book_teaches_it(name, obj):
     assert not unknown, f"{name} points to sections the book does not have: {unknown}"
 
 
+# "section 2.5, *The Hessian*": a pointer that names its section names it by its title.
+_TITLED_POINTER = re.compile(r"sections? ([1-9]\.\d{1,2}),\s+\*([^*]+)\*")
+
+
+def _title(document: str) -> str:
+    text = (ROOT / f"{document}.md").read_text(encoding="utf-8")
+    return re.search(r"^# (.+)$", text, re.M).group(1).strip()
+
+
+def test_a_pointer_that_names_its_section_gives_the_title_of_the_section_at_that_number():
+    """Moving a page renumbers the sections after it: a pointer whose number and title disagree
+    points to the wrong page (the title says which one was meant)."""
+    stale = []
+    for name, obj in _public_objects():
+        doc = " ".join((inspect.getdoc(obj) or "").split())
+        for number, title in _TITLED_POINTER.findall(doc):
+            if number in SECTIONS and _title(SECTIONS[number]).lower() != title.strip().lower():
+                stale.append(f"{name}: section {number} is *{_title(SECTIONS[number])}*, "
+                             f"not *{title}*")
+    assert not stale, "\n".join(stale)
+
+
 def test_public_functions_have_an_example():
     missing = [name for name, obj in _public_objects()
                if inspect.isfunction(obj) and ">>>" not in (inspect.getdoc(obj) or "")

@@ -536,7 +536,7 @@ def coordinate_steps(x, h=None, *, method: str = "central") -> np.ndarray:
     A step scaled to the *largest* coordinate is far too long for a small one: at
     :math:`x = (239, 5.5 \times 10^{-4})` it would step the second coordinate past zero. One
     step per coordinate keeps the truncation error of each partial derivative at
-    :math:`O(h_i^p)`. Book: section 1.7 (the step), section 2.3 (partial derivatives).
+    :math:`O(h_i^p)`. Book: section 1.7 (the step), section 2.1 (partial derivatives).
 
     Examples
     --------
@@ -755,7 +755,7 @@ def hessian(f: Callable, x, *, h=None):
     Notes
     -----
     Error :math:`O(h_i^2 + h_j^2)` in entry :math:`(i, j)`; costs :math:`2n(n-1) + 2n + 1`
-    evaluations of `f`. Book: section 2.6, *The Hessian*, and the sandpit of section 2.5.
+    evaluations of `f`. Book: section 2.5, *The Hessian*, and the sandpit of section 2.6.
 
     Examples
     --------

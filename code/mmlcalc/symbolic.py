@@ -751,7 +751,7 @@ def hessian(expr, variables) -> sp.Matrix:
 
     Notes
     -----
-    Book: section 2.6, *The Hessian*, and the sandpit of section 2.5.
+    Book: section 2.5, *The Hessian*, and the sandpit of section 2.6.
 
     Examples
     --------

@@ -182,7 +182,7 @@ def plot_error_curves(ax, curves, *, floor: float = 1e-17, eps_line: bool = True
     -----
     On the right of the V, truncation error falls like :math:`h^p` (a straight line of slope
     :math:`p`); on the left, round-off error grows like :math:`\varepsilon / h` (slope
-    :math:`-1`). Book: section 1.3, *Finite differences meet floating point*.
+    :math:`-1`). Book: section 1.7, *Finite differences meet floating point*.
     """
     check_ax(ax)
     floor = check_positive(floor, "floor")
@@ -248,7 +248,7 @@ def plot_with_derivative(axes, f: Callable, fprime: Callable, *, xlim: tuple[flo
 
     Notes
     -----
-    Book: section 1.4, *Sum and power rules; special functions*.
+    Book: section 1.3, *Sum and power rules; special functions*.
     """
     left, right = check_axes(axes, "axes", 2)
     check_callable(f, "f")
@@ -297,7 +297,7 @@ def plot_product_rectangle(ax, u: float, v: float, du: float, dv: float):
 
     Notes
     -----
-    Book: section 1.5, *Product and chain rules*.
+    Book: section 1.4, *Product and chain rules*.
     """
     check_ax(ax)
     u, v = check_positive(u, "u"), check_positive(v, "v")

@@ -101,7 +101,7 @@ def plot_surface(ax, f: Callable, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), n: int 
 
     Notes
     -----
-    Book: section 2.1, *Partial derivatives*; section 2.6, *The Hessian*.
+    Book: section 2.1, *Partial derivatives*; section 2.5, *The Hessian*.
     """
     check_ax(ax, three_d=True)
     check_callable(f, "f")
@@ -333,7 +333,7 @@ def plot_quadratic(ax, H, *, lim: float = 2.0, levels: int = 10, title: str | No
 
     Notes
     -----
-    Book: section 2.6, *The Hessian*.
+    Book: section 2.5, *The Hessian*.
     """
     check_ax(ax)
     H = as_real_array(H, "H", ndim=2)
@@ -478,7 +478,7 @@ def plot_pit(ax, landscape, *, probes=(), paths=(), minima: bool = True, floor: 
 
     Notes
     -----
-    Book: section 2.5, *The sandpit*.
+    Book: section 2.6, *The sandpit*.
     """
     check_ax(ax)
     if not isinstance(landscape, Landscape):
