@@ -24,6 +24,7 @@ from ._validation import (
     check_callable,
     check_choice,
     check_finite_output,
+    check_int,
     check_positive,
     check_positive_array,
     check_positive_int,
@@ -323,30 +324,35 @@ def linear_fit(x, y, *, sigma=None) -> LinearFit:
                      covariance, chi2, dof)
 
 
-def linear_least_squares(Phi, y, *, sigma=None, ridge=0.0) -> np.ndarray:
+def linear_least_squares(Phi, y, *, sigma=None, ridge=0.0, unpenalised=()) -> np.ndarray:
     r"""Solve a linear least-squares problem, optionally weighted and with a ridge penalty.
 
     .. math::
 
         \hat{\boldsymbol\theta} = \arg\min_{\boldsymbol\theta}
-        \sum_{i=1}^m \left(\frac{y_i - (\Phi\boldsymbol\theta)_i}{\sigma_i}\right)^2
-        + \lambda \lVert\boldsymbol\theta\rVert^2
+        \sum_{i=1}^N \left(\frac{y_i - (\Phi\boldsymbol\theta)_i}{\sigma_i}\right)^2
+        + \alpha \sum_{j \notin U} \theta_j^2
 
     whose gradient vanishes at the solution of the normal equations
-    :math:`(\Phi^\top W \Phi + \lambda I)\,\boldsymbol\theta = \Phi^\top W \mathbf{y}`,
-    :math:`W = \operatorname{diag}(1/\sigma_i^2)`.
+    :math:`(\Phi^\top W \Phi + \alpha P)\,\boldsymbol\theta = \Phi^\top W \mathbf{y}`,
+    :math:`W = \operatorname{diag}(1/\sigma_i^2)`, where :math:`P` is the identity with zeros
+    on the diagonal at the unpenalised columns :math:`U`.
 
     Parameters
     ----------
-    Phi : array_like, shape (m, n)
+    Phi : array_like, shape (N, n)
         The design matrix: one row per data point, one column per feature.
-    y : array_like, shape (m,)
+    y : array_like, shape (N,)
         The targets.
-    sigma : float or array_like of shape (m,), optional
+    sigma : float or array_like of shape (N,), optional
         Standard deviations of the `y`; default 1. Keyword-only.
     ridge : float, optional
-        The penalty weight :math:`\lambda \geq 0`; default 0 (plain least squares). Every
-        coefficient is penalised, the constant one too. Keyword-only.
+        The penalty weight :math:`\alpha \geq 0`; default 0 (plain least squares). Keyword-only.
+    unpenalised : sequence of int, optional
+        Columns of `Phi` whose coefficients the penalty leaves alone, typically the constant
+        column of an intercept (``unpenalised=[0]``): shrinking the intercept towards zero
+        would make the fit depend on where the zero of ``y`` is. Default: every coefficient is
+        penalised. Keyword-only.
 
     Returns
     -------
@@ -357,9 +363,10 @@ def linear_least_squares(Phi, y, *, sigma=None, ridge=0.0) -> np.ndarray:
     Raises
     ------
     TypeError
-        If the arrays are not real numbers.
+        If the arrays are not real numbers, or `unpenalised` is not a sequence of integers.
     ValueError
-        If shapes disagree, `sigma` is not positive or `ridge` is negative.
+        If shapes disagree, `sigma` is not positive, `ridge` is negative, or an entry of
+        `unpenalised` is not a column of `Phi`.
 
     See Also
     --------
@@ -369,10 +376,10 @@ def linear_least_squares(Phi, y, *, sigma=None, ridge=0.0) -> np.ndarray:
     Notes
     -----
     The normal equations are never formed: their matrix :math:`\Phi^\top\Phi` has the *square*
-    of the condition number of :math:`\Phi`, so solving them loses twice as many digits. Instead
-    the weighted problem goes to :func:`numpy.linalg.lstsq` (an SVD), and the ridge penalty is
-    written as :math:`n` extra rows, :math:`\sqrt{\lambda}\,I\boldsymbol\theta \approx
-    \mathbf{0}`, of the same problem. Book: section 6.3.
+    of the condition number of :math:`\Phi`, so solving them can lose twice as many digits.
+    Instead the weighted problem goes to :func:`numpy.linalg.lstsq` (an SVD), and the ridge
+    penalty is written as extra rows, :math:`\sqrt{\alpha}\,\theta_j \approx 0` for each
+    penalised :math:`j`, of the same problem. Book: section 6.3.
 
     Examples
     --------
@@ -383,8 +390,10 @@ def linear_least_squares(Phi, y, *, sigma=None, ridge=0.0) -> np.ndarray:
     >>> Phi = np.column_stack([np.ones_like(x), x])  # bias and slope
     >>> np.round(linear_least_squares(Phi, y), 3)
     array([0.116, 0.499])
-    >>> np.round(linear_least_squares(Phi, y, ridge=5.0), 3)  # shrunk towards zero
+    >>> np.round(linear_least_squares(Phi, y, ridge=5.0), 3)  # both shrunk towards zero
     array([0.058, 0.399])
+    >>> np.round(linear_least_squares(Phi, y, ridge=5.0, unpenalised=[0]), 3)  # slope only
+    array([0.116, 0.399])
     """
     Phi = as_real_array(Phi, "Phi", ndim=2)
     y = as_real_array(y, "y", ndim=1)
@@ -395,14 +404,27 @@ def linear_least_squares(Phi, y, *, sigma=None, ridge=0.0) -> np.ndarray:
         raise TypeError(f"`ridge` must be a real number, got {type(ridge).__name__}")
     if not np.isfinite(ridge) or ridge < 0:
         raise ValueError(f"`ridge` must be non-negative and finite, got {ridge!r}")
+    n = Phi.shape[1]
+    free = _columns(unpenalised, n)
     weights = 1.0 / _sigma(sigma, y.size)
     A, b = Phi * weights[:, np.newaxis], y * weights
-    if ridge > 0:
-        n = Phi.shape[1]
-        A = np.vstack([A, np.sqrt(ridge) * np.eye(n)])
-        b = np.concatenate([b, np.zeros(n)])
+    penalised = [j for j in range(n) if j not in free]
+    if ridge > 0 and penalised:
+        A = np.vstack([A, np.sqrt(ridge) * np.eye(n)[penalised]])
+        b = np.concatenate([b, np.zeros(len(penalised))])
     theta, *_ = np.linalg.lstsq(A, b, rcond=None)
     return theta
+
+
+def _columns(columns, n: int) -> set[int]:
+    """The column indices in `columns` (a sequence of ints, each in 0..n-1), as a set."""
+    if isinstance(columns, str | bytes) or not hasattr(columns, "__iter__"):
+        raise TypeError(f"`unpenalised` must be a sequence of column indices, got "
+                        f"{type(columns).__name__}")
+    free = set()
+    for j in columns:
+        free.add(check_int(j, "unpenalised", low=-n, high=n - 1) % n)
+    return free
 
 
 # --- non-linear least squares -----------------------------------------------------------------
