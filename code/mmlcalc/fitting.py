@@ -48,7 +48,7 @@ _DIVERGED_CHI2, _DIVERGED_PARAMS = 1e30, 1e12
 # --- argument checks --------------------------------------------------------------------------
 
 def _data(x, y):
-    """The data as float arrays: ``x`` of any shape, ``y`` of shape (m,)."""
+    """The data as float arrays: ``x`` of any shape, ``y`` of shape (N,)."""
     x = as_real_array(x, "x")
     y = as_real_array(y, "y", ndim=1)
     if y.size == 0:
@@ -57,7 +57,7 @@ def _data(x, y):
 
 
 def _sigma(sigma, m: int) -> np.ndarray:
-    """Uncertainties of the m data points: ones, a positive number, or shape (m,)."""
+    """Uncertainties of the m data points: ones, a positive number, or shape (N,)."""
     if sigma is None:
         return np.ones(m)
     sigma = as_real_array(sigma, "sigma")
@@ -78,7 +78,7 @@ def _params(params, name: str) -> np.ndarray:
 
 
 def _model_values(model: Callable, x, params: np.ndarray, m: int) -> np.ndarray:
-    """``model(x, *params)`` as a float array of shape (m,), or a clear error."""
+    """``model(x, *params)`` as a float array of shape (N,), or a clear error."""
     values = np.asarray(model(x, *params), dtype=float)
     if values.shape != (m,):
         raise ValueError(f"`model` must return one value per data point, shape ({m},), "
@@ -106,24 +106,24 @@ def _inverse_normal_matrix(A: np.ndarray) -> np.ndarray:
 def residuals(model: Callable, x, y, params, *, sigma=None) -> np.ndarray:
     r"""Normalised residuals of a model: how many standard deviations each point is off.
 
-    .. math:: r_i = \frac{y_i - y(x_i; \mathbf{a})}{\sigma_i}
+    .. math:: r_i = \frac{y_i - y(x_i; \boldsymbol\theta)}{\sigma_i}
 
     Parameters
     ----------
     model : callable
-        ``model(x, *params)`` returns the model's prediction at every data point, shape (m,).
+        ``model(x, *params)`` returns the model's prediction at every data point, shape (N,).
     x : array_like
         The independent variable, passed to `model` unchanged.
-    y : array_like, shape (m,)
+    y : array_like, shape (N,)
         The measured values.
     params : array_like, shape (n,)
-        The parameters :math:`\mathbf{a}`.
-    sigma : float or array_like of shape (m,), optional
+        The parameters :math:`\boldsymbol\theta`.
+    sigma : float or array_like of shape (N,), optional
         Standard deviations of the `y`; default 1 (plain residuals). Keyword-only.
 
     Returns
     -------
-    ndarray, shape (m,)
+    ndarray, shape (N,)
         The residuals :math:`r_i`.
 
     Raises
@@ -160,8 +160,8 @@ def chi_squared(model: Callable, x, y, params, *, sigma=None) -> float:
 
     .. math::
 
-        \chi^2(\mathbf{a}) = \sum_{i=1}^{m}
-        \left(\frac{y_i - y(x_i; \mathbf{a})}{\sigma_i}\right)^2
+        \chi^2(\boldsymbol\theta) = \sum_{i=1}^{N}
+        \left(\frac{y_i - y(x_i; \boldsymbol\theta)}{\sigma_i}\right)^2
 
     Parameters
     ----------
@@ -189,7 +189,7 @@ def chi_squared(model: Callable, x, y, params, *, sigma=None) -> float:
     -----
     Each term measures the miss at one point in units of that point's uncertainty, so a
     model that fits to within the error bars has :math:`\chi^2` about equal to the number of
-    degrees of freedom, :math:`m - n`. Scaling every :math:`\sigma_i` by :math:`k` scales
+    degrees of freedom, :math:`N - n`. Scaling every :math:`\sigma_i` by :math:`k` scales
     :math:`\chi^2` by :math:`1/k^2`. Book: section 6.1.
 
     Examples
@@ -258,14 +258,14 @@ def linear_fit(x, y, *, sigma=None) -> LinearFit:
 
     Parameters
     ----------
-    x, y : array_like, shape (m,)
+    x, y : array_like, shape (N,)
         The data, at least two points with distinct `x`.
-    sigma : float or array_like of shape (m,), optional
+    sigma : float or array_like of shape (N,), optional
         Standard deviations of the `y` (keyword-only). If given, the uncertainties use them as
         they are
         (``absolute_sigma=True`` in :func:`scipy.optimize.curve_fit`). If omitted, all points
         get the same unknown :math:`\sigma`, estimated from the scatter about the line,
-        :math:`\hat\sigma^2 = \chi^2_{\sigma=1} / (m - 2)`: the ordinary regression standard
+        :math:`\hat\sigma^2 = \chi^2_{\sigma=1} / (N - 2)`: the ordinary regression standard
         errors of :func:`scipy.stats.linregress`.
 
     Returns
@@ -443,13 +443,15 @@ class FitResult(IterationResult):
         converged (which test held), else ``"diverged"``, ``"stalled"`` or ``"max_iter"``.
         `history` (also called `path`) holds every iterate, shape ``(n_iter + 1, n)``.
     covariance : ndarray, shape (n, n)
-        Covariance matrix of the parameters, :math:`(J^\top W J)^{-1}` at `x`, the inverse
-        of half the Gauss-Newton Hessian of :math:`\chi^2`; scaled by :math:`\chi^2/\nu` if no
-        `sigma` was given. All ``inf`` if :math:`J` has dependent columns.
+        Covariance matrix of the parameters, :math:`(J_y^\top W J_y)^{-1} = (J_r^\top J_r)^{-1}`
+        at `x` (:math:`J_y` the model's Jacobian, :math:`J_r = -W^{1/2} J_y` the normalised
+        residuals'), the inverse of half the Gauss-Newton Hessian of :math:`\chi^2`; scaled by
+        :math:`\chi^2/\nu` if no `sigma` was given. All ``inf`` if the Jacobian has dependent
+        columns.
     chi2 : float
         :math:`\chi^2` at `x`.
     dof : int
-        Degrees of freedom :math:`\nu = m - n`.
+        Degrees of freedom :math:`\nu = N - n`.
     nfev : int
         Number of evaluations of the model (finite-difference Jacobians included).
     method : str
@@ -528,7 +530,7 @@ class _Problem:
         return r if finite else None
 
     def jacobian(self, params):
-        r"""Jacobian of the residuals, :math:`-J_{\text{model}} / \sigma`, shape (m, n)."""
+        r"""Jacobian of the residuals, :math:`-J_{\text{model}} / \sigma`, shape (N, n)."""
         m, n = self.y.size, params.size
         if self.jac is not None:
             J = np.asarray(self.jac(self.x, *params), dtype=float)
@@ -571,31 +573,31 @@ def fit_least_squares(model: Callable, x, y, p0, *, sigma=None, method: str = "l
                       max_iter=None) -> FitResult:
     r"""Fit a model to data by minimising chi-squared, with one of three algorithms.
 
-    With the normalised residuals :math:`r_i(\mathbf{a}) = (y_i - y(x_i;\mathbf{a}))/\sigma_i`
-    and their Jacobian :math:`J = \partial \mathbf{r}/\partial \mathbf{a}` (shape m x n),
+    With the normalised residuals :math:`r_i(\boldsymbol\theta) = (y_i - y(x_i;\boldsymbol\theta))/\sigma_i`
+    and their Jacobian :math:`J_r = \partial \mathbf{r}/\partial \boldsymbol\theta` (shape N x n),
     :math:`\chi^2 = \mathbf{r}^\top\mathbf{r}` has gradient
-    :math:`\nabla\chi^2 = 2 J^\top \mathbf{r}` and Hessian :math:`\approx 2 J^\top J`. Each
+    :math:`\nabla\chi^2 = 2\mathbf{r}^\top J_r` (a row) and Hessian :math:`\approx 2 J_r^\top J_r`. Each
     step :math:`\boldsymbol\delta` solves
 
     .. math::
 
-        \text{steepest:}\quad \boldsymbol\delta = -\eta\,\nabla\chi^2, \qquad
-        \text{Gauss-Newton:}\quad J^\top J\,\boldsymbol\delta = -J^\top\mathbf{r}, \qquad
-        \text{LM:}\quad \bigl(J^\top J + \lambda \operatorname{diag}(J^\top J)\bigr)
-        \boldsymbol\delta = -J^\top\mathbf{r}.
+        \text{steepest:}\quad \boldsymbol\delta = -\eta\,\nabla\chi^{2\top}, \qquad
+        \text{Gauss-Newton:}\quad J_r^\top J_r\,\boldsymbol\delta = -J_r^\top\mathbf{r}, \qquad
+        \text{LM:}\quad \bigl(J_r^\top J_r + \mu \operatorname{diag}(J_r^\top J_r)\bigr)
+        \boldsymbol\delta = -J_r^\top\mathbf{r}.
 
     Parameters
     ----------
     model : callable
-        ``model(x, *params)`` returns the prediction at every data point, shape (m,), as for
+        ``model(x, *params)`` returns the prediction at every data point, shape (N,), as for
         :func:`scipy.optimize.curve_fit`.
     x : array_like
         The independent variable, passed to `model` unchanged.
-    y : array_like, shape (m,)
+    y : array_like, shape (N,)
         The measured values; at least as many as there are parameters.
     p0 : array_like, shape (n,)
         Starting parameters.
-    sigma : float or array_like of shape (m,), optional
+    sigma : float or array_like of shape (N,), optional
         Standard deviations of the `y`. If given, the covariance uses them as they are
         (``absolute_sigma=True`` in curve_fit); if omitted, it is scaled by
         :math:`\chi^2/\nu`, which estimates a common unknown :math:`\sigma`. Keyword-only.
@@ -603,7 +605,7 @@ def fit_least_squares(model: Callable, x, y, p0, *, sigma=None, method: str = "l
         Levenberg-Marquardt (default, robust), pure Gauss-Newton, or steepest descent.
     jac : callable, optional
         ``jac(x, *params)`` returns the Jacobian of the *model*,
-        :math:`\partial y(x_i; \mathbf{a})/\partial a_j`, shape (m, n). Default: central
+        :math:`\partial y(x_i; \boldsymbol\theta)/\partial a_j`, shape (N, n). Default: central
         differences with :func:`mmlcalc.jacobian`, each parameter stepped in proportion to its
         own size (``mmlcalc.fitting.parameter_steps``).
     lr : float, optional
@@ -657,14 +659,14 @@ def fit_least_squares(model: Callable, x, y, p0, *, sigma=None, method: str = "l
     scales, so that a parameter of size :math:`10^8` does not make a parameter of size
     :math:`10^{-4}` look converged. Every method stops on the same tests, which makes their
     iteration counts comparable. Near the minimum Gauss-Newton and LM converge quadratically
-    when the residuals are small, steepest descent only linearly, at a rate set by the
-    condition number of :math:`J^\top J`. Pure Gauss-Newton can overshoot far from the
-    minimum; LM's damping :math:`\lambda` (start :math:`10^{-3}`, divided by 10 after a step
+    when the neglected curvature term is small, steepest descent only linearly, at a rate set by the
+    condition number of :math:`J_r^\top J_r`. Pure Gauss-Newton can overshoot far from the
+    minimum; LM's damping :math:`\mu` (start :math:`10^{-3}`, divided by 10 after a step
     that lowers :math:`\chi^2`, multiplied by 10 and the step retried otherwise) moves it
     between Gauss-Newton and short steepest-descent steps. Linear sub-problems are solved by
     :func:`numpy.linalg.lstsq`, the LM one as the stacked system
-    :math:`[J;\ \sqrt{\lambda}D]\,\boldsymbol\delta \approx [-\mathbf{r}; \mathbf{0}]`,
-    :math:`D^2 = \operatorname{diag}(J^\top J)`. Book: section 6.4 (steepest descent), 6.5
+    :math:`[J_r;\ \sqrt{\mu}D]\,\boldsymbol\delta \approx [-\mathbf{r}; \mathbf{0}]`,
+    :math:`D^2 = \operatorname{diag}(J_r^\top J_r)`. Book: section 6.4 (steepest descent), 6.5
     (Gauss-Newton and LM), 6.6 (the workflow).
 
     Examples
