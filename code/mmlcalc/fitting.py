@@ -573,10 +573,12 @@ def fit_least_squares(model: Callable, x, y, p0, *, sigma=None, method: str = "l
                       max_iter=None) -> FitResult:
     r"""Fit a model to data by minimising chi-squared, with one of three algorithms.
 
-    With the normalised residuals :math:`r_i(\boldsymbol\theta) = (y_i - y(x_i;\boldsymbol\theta))/\sigma_i`
-    and their Jacobian :math:`J_r = \partial \mathbf{r}/\partial \boldsymbol\theta` (shape N x n),
+    With the normalised residuals
+    :math:`r_i(\boldsymbol\theta) = (y_i - y(x_i;\boldsymbol\theta))/\sigma_i` and their
+    Jacobian :math:`J_r = \partial \mathbf{r}/\partial \boldsymbol\theta` (shape N x n),
     :math:`\chi^2 = \mathbf{r}^\top\mathbf{r}` has gradient
-    :math:`\nabla\chi^2 = 2\mathbf{r}^\top J_r` (a row) and Hessian :math:`\approx 2 J_r^\top J_r`. Each
+    :math:`\nabla\chi^2 = 2\mathbf{r}^\top J_r` (a row) and Hessian
+    :math:`\approx 2 J_r^\top J_r`. Each
     step :math:`\boldsymbol\delta` solves
 
     .. math::
