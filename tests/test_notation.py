@@ -14,7 +14,8 @@ page, the line and the form to write instead, on:
   as ``a'(t)`` is not taken for one): the book writes ``\mathbf{a}^{(l)}``. Only the letter
   ``a``: primes on other letters are derivatives in this book (velocities ``x'``, ``z'`` of a
   path), which no pattern can tell from a next layer;
-- a norm written ``\|x\|``: the book writes ``\lVert x \rVert``.
+- a norm written ``\|x\|``: the book writes ``\lVert x \rVert`` (and, in a figure's label,
+  ``\Vert x \Vert``, since matplotlib's mathematics has no ``\lVert``).
 
 Where these are checked: everywhere a reader reads mathematics. That is the prose of a page
 (its paragraphs, lists, tables, directives and figure captions), all of it and not only the
@@ -58,7 +59,8 @@ FORBIDDEN: list[tuple[str, re.Pattern, str]] = [
     ("prime for the next layer",
      re.compile(r"(?<![\\A-Za-z])(?:\\mathbf\s*\{\s*)?a\s*\}?\s*'+(?!\s*[(']|[A-Za-z0-9])"),
      r"\mathbf{a}^{(l)}"),
-    ("\\| norm", re.compile(r"\\\|"), r"\lVert x \rVert"),
+    ("\\| norm", re.compile(r"\\\|"),
+     r"\lVert x \rVert (in a matplotlib label, which has no \lVert: \Vert x \Vert)"),
 ]
 
 _FENCE = re.compile(r"^(`{3,}|:{3,})\s*(\{[^}]*\})?")
@@ -189,7 +191,7 @@ def test_the_checker_finds_a_forbidden_form_in_prose(form, what):
     r"$\lVert\mathbf{x}\rVert$", r"$x' = 1$, $z' = -1/t^2$", r"$e^{T_0}$", r"$2^{Tx}$",
     r"$\mathsf{h}$",
     r"$a^{(l)} = \sigma(z^{(l)})$", r"``A^T`` and `J^T J` in code", r"$T^2$",
-    r"{math}`A^\top`",
+    r"{math}`A^\top`", r"$\Vert x \Vert$",
 ])
 def test_the_checker_passes_an_allowed_form(form):
     assert _found(form + "\n") == []
