@@ -103,6 +103,43 @@ def test_ridge_solves_the_regularised_normal_equations():
                                rtol=1e-10, atol=1e-12)
 
 
+def test_ridge_leaves_unpenalised_columns_alone():
+    rng = np.random.default_rng(2)
+    x = rng.uniform(-1.0, 1.0, 30)
+    Phi = np.vander(x, 4, increasing=True)              # column 0 is the intercept
+    y = 5.0 + x - x**3 + rng.normal(0.0, 0.1, x.size)
+    theta = mml.linear_least_squares(Phi, y, ridge=0.7, unpenalised=[0])
+    P = np.diag([0.0, 1.0, 1.0, 1.0])
+    np.testing.assert_allclose((Phi.T @ Phi + 0.7 * P) @ theta, Phi.T @ y, rtol=1e-10,
+                               atol=1e-12)
+    # the intercept is not shrunk: shifting y shifts only the intercept, by the same amount
+    shifted = mml.linear_least_squares(Phi, y + 100.0, ridge=0.7, unpenalised=[0])
+    np.testing.assert_allclose(shifted - theta, [100.0, 0, 0, 0], atol=1e-9)
+    # while a penalised intercept does not follow the shift
+    both = mml.linear_least_squares(Phi, y + 100.0, ridge=0.7) - \
+        mml.linear_least_squares(Phi, y, ridge=0.7)
+    assert abs(both[0] - 100.0) > 1.0
+    # a negative index names a column from the end, as in numpy
+    np.testing.assert_allclose(mml.linear_least_squares(Phi, y, ridge=0.7, unpenalised=[-4]),
+                               theta, rtol=1e-12)
+    # with every column free the penalty does nothing
+    np.testing.assert_allclose(
+        mml.linear_least_squares(Phi, y, ridge=0.7, unpenalised=range(4)),
+        mml.linear_least_squares(Phi, y), rtol=1e-10)
+
+
+@pytest.mark.parametrize("unpenalised, error, match", [
+    (0, TypeError, "`unpenalised` must be a sequence"),
+    ("0", TypeError, "`unpenalised` must be a sequence"),
+    ([1.5], TypeError, "`unpenalised` must be an integer"),
+    ([4], ValueError, "`unpenalised` must be at most 3"),
+    ([-5], ValueError, "`unpenalised` must be at least -4"),
+])
+def test_bad_unpenalised(unpenalised, error, match):
+    with pytest.raises(error, match=match):
+        mml.linear_least_squares(np.ones((5, 4)), MML_Y, ridge=1.0, unpenalised=unpenalised)
+
+
 @pytest.mark.parametrize("method", list(mml.FIT_METHODS))
 def test_every_method_recovers_exact_parameters_of_exact_data(method):
     t = np.linspace(0.0, 4.0, 9)

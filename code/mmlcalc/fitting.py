@@ -24,6 +24,7 @@ from ._validation import (
     check_callable,
     check_choice,
     check_finite_output,
+    check_int,
     check_positive,
     check_positive_array,
     check_positive_int,
@@ -47,7 +48,7 @@ _DIVERGED_CHI2, _DIVERGED_PARAMS = 1e30, 1e12
 # --- argument checks --------------------------------------------------------------------------
 
 def _data(x, y):
-    """The data as float arrays: ``x`` of any shape, ``y`` of shape (m,)."""
+    """The data as float arrays: ``x`` of any shape, ``y`` of shape (N,)."""
     x = as_real_array(x, "x")
     y = as_real_array(y, "y", ndim=1)
     if y.size == 0:
@@ -56,7 +57,7 @@ def _data(x, y):
 
 
 def _sigma(sigma, m: int) -> np.ndarray:
-    """Uncertainties of the m data points: ones, a positive number, or shape (m,)."""
+    """Uncertainties of the m data points: ones, a positive number, or shape (N,)."""
     if sigma is None:
         return np.ones(m)
     sigma = as_real_array(sigma, "sigma")
@@ -77,7 +78,7 @@ def _params(params, name: str) -> np.ndarray:
 
 
 def _model_values(model: Callable, x, params: np.ndarray, m: int) -> np.ndarray:
-    """``model(x, *params)`` as a float array of shape (m,), or a clear error."""
+    """``model(x, *params)`` as a float array of shape (N,), or a clear error."""
     values = np.asarray(model(x, *params), dtype=float)
     if values.shape != (m,):
         raise ValueError(f"`model` must return one value per data point, shape ({m},), "
@@ -105,24 +106,24 @@ def _inverse_normal_matrix(A: np.ndarray) -> np.ndarray:
 def residuals(model: Callable, x, y, params, *, sigma=None) -> np.ndarray:
     r"""Normalised residuals of a model: how many standard deviations each point is off.
 
-    .. math:: r_i = \frac{y_i - y(x_i; \mathbf{a})}{\sigma_i}
+    .. math:: r_i = \frac{y_i - y(x_i; \boldsymbol\theta)}{\sigma_i}
 
     Parameters
     ----------
     model : callable
-        ``model(x, *params)`` returns the model's prediction at every data point, shape (m,).
+        ``model(x, *params)`` returns the model's prediction at every data point, shape (N,).
     x : array_like
         The independent variable, passed to `model` unchanged.
-    y : array_like, shape (m,)
+    y : array_like, shape (N,)
         The measured values.
     params : array_like, shape (n,)
-        The parameters :math:`\mathbf{a}`.
-    sigma : float or array_like of shape (m,), optional
+        The parameters :math:`\boldsymbol\theta`.
+    sigma : float or array_like of shape (N,), optional
         Standard deviations of the `y`; default 1 (plain residuals). Keyword-only.
 
     Returns
     -------
-    ndarray, shape (m,)
+    ndarray, shape (N,)
         The residuals :math:`r_i`.
 
     Raises
@@ -159,8 +160,8 @@ def chi_squared(model: Callable, x, y, params, *, sigma=None) -> float:
 
     .. math::
 
-        \chi^2(\mathbf{a}) = \sum_{i=1}^{m}
-        \left(\frac{y_i - y(x_i; \mathbf{a})}{\sigma_i}\right)^2
+        \chi^2(\boldsymbol\theta) = \sum_{i=1}^{N}
+        \left(\frac{y_i - y(x_i; \boldsymbol\theta)}{\sigma_i}\right)^2
 
     Parameters
     ----------
@@ -188,7 +189,7 @@ def chi_squared(model: Callable, x, y, params, *, sigma=None) -> float:
     -----
     Each term measures the miss at one point in units of that point's uncertainty, so a
     model that fits to within the error bars has :math:`\chi^2` about equal to the number of
-    degrees of freedom, :math:`m - n`. Scaling every :math:`\sigma_i` by :math:`k` scales
+    degrees of freedom, :math:`N - n`. Scaling every :math:`\sigma_i` by :math:`k` scales
     :math:`\chi^2` by :math:`1/k^2`. Book: section 6.1.
 
     Examples
@@ -257,14 +258,14 @@ def linear_fit(x, y, *, sigma=None) -> LinearFit:
 
     Parameters
     ----------
-    x, y : array_like, shape (m,)
+    x, y : array_like, shape (N,)
         The data, at least two points with distinct `x`.
-    sigma : float or array_like of shape (m,), optional
+    sigma : float or array_like of shape (N,), optional
         Standard deviations of the `y` (keyword-only). If given, the uncertainties use them as
         they are
         (``absolute_sigma=True`` in :func:`scipy.optimize.curve_fit`). If omitted, all points
         get the same unknown :math:`\sigma`, estimated from the scatter about the line,
-        :math:`\hat\sigma^2 = \chi^2_{\sigma=1} / (m - 2)`: the ordinary regression standard
+        :math:`\hat\sigma^2 = \chi^2_{\sigma=1} / (N - 2)`: the ordinary regression standard
         errors of :func:`scipy.stats.linregress`.
 
     Returns
@@ -323,30 +324,35 @@ def linear_fit(x, y, *, sigma=None) -> LinearFit:
                      covariance, chi2, dof)
 
 
-def linear_least_squares(Phi, y, *, sigma=None, ridge=0.0) -> np.ndarray:
+def linear_least_squares(Phi, y, *, sigma=None, ridge=0.0, unpenalised=()) -> np.ndarray:
     r"""Solve a linear least-squares problem, optionally weighted and with a ridge penalty.
 
     .. math::
 
         \hat{\boldsymbol\theta} = \arg\min_{\boldsymbol\theta}
-        \sum_{i=1}^m \left(\frac{y_i - (\Phi\boldsymbol\theta)_i}{\sigma_i}\right)^2
-        + \lambda \lVert\boldsymbol\theta\rVert^2
+        \sum_{i=1}^N \left(\frac{y_i - (\Phi\boldsymbol\theta)_i}{\sigma_i}\right)^2
+        + \alpha \sum_{j \notin U} \theta_j^2
 
     whose gradient vanishes at the solution of the normal equations
-    :math:`(\Phi^\top W \Phi + \lambda I)\,\boldsymbol\theta = \Phi^\top W \mathbf{y}`,
-    :math:`W = \operatorname{diag}(1/\sigma_i^2)`.
+    :math:`(\Phi^\top W \Phi + \alpha P)\,\boldsymbol\theta = \Phi^\top W \mathbf{y}`,
+    :math:`W = \operatorname{diag}(1/\sigma_i^2)`, where :math:`P` is the identity with zeros
+    on the diagonal at the unpenalised columns :math:`U`.
 
     Parameters
     ----------
-    Phi : array_like, shape (m, n)
+    Phi : array_like, shape (N, n)
         The design matrix: one row per data point, one column per feature.
-    y : array_like, shape (m,)
+    y : array_like, shape (N,)
         The targets.
-    sigma : float or array_like of shape (m,), optional
+    sigma : float or array_like of shape (N,), optional
         Standard deviations of the `y`; default 1. Keyword-only.
     ridge : float, optional
-        The penalty weight :math:`\lambda \geq 0`; default 0 (plain least squares). Every
-        coefficient is penalised, the constant one too. Keyword-only.
+        The penalty weight :math:`\alpha \geq 0`; default 0 (plain least squares). Keyword-only.
+    unpenalised : sequence of int, optional
+        Columns of `Phi` whose coefficients the penalty leaves alone, typically the constant
+        column of an intercept (``unpenalised=[0]``): shrinking the intercept towards zero
+        would make the fit depend on where the zero of ``y`` is. Default: every coefficient is
+        penalised. Keyword-only.
 
     Returns
     -------
@@ -357,9 +363,10 @@ def linear_least_squares(Phi, y, *, sigma=None, ridge=0.0) -> np.ndarray:
     Raises
     ------
     TypeError
-        If the arrays are not real numbers.
+        If the arrays are not real numbers, or `unpenalised` is not a sequence of integers.
     ValueError
-        If shapes disagree, `sigma` is not positive or `ridge` is negative.
+        If shapes disagree, `sigma` is not positive, `ridge` is negative, or an entry of
+        `unpenalised` is not a column of `Phi`.
 
     See Also
     --------
@@ -369,10 +376,10 @@ def linear_least_squares(Phi, y, *, sigma=None, ridge=0.0) -> np.ndarray:
     Notes
     -----
     The normal equations are never formed: their matrix :math:`\Phi^\top\Phi` has the *square*
-    of the condition number of :math:`\Phi`, so solving them loses twice as many digits. Instead
-    the weighted problem goes to :func:`numpy.linalg.lstsq` (an SVD), and the ridge penalty is
-    written as :math:`n` extra rows, :math:`\sqrt{\lambda}\,I\boldsymbol\theta \approx
-    \mathbf{0}`, of the same problem. Book: section 6.3.
+    of the condition number of :math:`\Phi`, so solving them can lose twice as many digits.
+    Instead the weighted problem goes to :func:`numpy.linalg.lstsq` (an SVD), and the ridge
+    penalty is written as extra rows, :math:`\sqrt{\alpha}\,\theta_j \approx 0` for each
+    penalised :math:`j`, of the same problem. Book: section 6.3.
 
     Examples
     --------
@@ -383,8 +390,10 @@ def linear_least_squares(Phi, y, *, sigma=None, ridge=0.0) -> np.ndarray:
     >>> Phi = np.column_stack([np.ones_like(x), x])  # bias and slope
     >>> np.round(linear_least_squares(Phi, y), 3)
     array([0.116, 0.499])
-    >>> np.round(linear_least_squares(Phi, y, ridge=5.0), 3)  # shrunk towards zero
+    >>> np.round(linear_least_squares(Phi, y, ridge=5.0), 3)  # both shrunk towards zero
     array([0.058, 0.399])
+    >>> np.round(linear_least_squares(Phi, y, ridge=5.0, unpenalised=[0]), 3)  # slope only
+    array([0.116, 0.399])
     """
     Phi = as_real_array(Phi, "Phi", ndim=2)
     y = as_real_array(y, "y", ndim=1)
@@ -395,14 +404,27 @@ def linear_least_squares(Phi, y, *, sigma=None, ridge=0.0) -> np.ndarray:
         raise TypeError(f"`ridge` must be a real number, got {type(ridge).__name__}")
     if not np.isfinite(ridge) or ridge < 0:
         raise ValueError(f"`ridge` must be non-negative and finite, got {ridge!r}")
+    n = Phi.shape[1]
+    free = _columns(unpenalised, n)
     weights = 1.0 / _sigma(sigma, y.size)
     A, b = Phi * weights[:, np.newaxis], y * weights
-    if ridge > 0:
-        n = Phi.shape[1]
-        A = np.vstack([A, np.sqrt(ridge) * np.eye(n)])
-        b = np.concatenate([b, np.zeros(n)])
+    penalised = [j for j in range(n) if j not in free]
+    if ridge > 0 and penalised:
+        A = np.vstack([A, np.sqrt(ridge) * np.eye(n)[penalised]])
+        b = np.concatenate([b, np.zeros(len(penalised))])
     theta, *_ = np.linalg.lstsq(A, b, rcond=None)
     return theta
+
+
+def _columns(columns, n: int) -> set[int]:
+    """The column indices in `columns` (a sequence of ints, each in 0..n-1), as a set."""
+    if isinstance(columns, str | bytes) or not hasattr(columns, "__iter__"):
+        raise TypeError(f"`unpenalised` must be a sequence of column indices, got "
+                        f"{type(columns).__name__}")
+    free = set()
+    for j in columns:
+        free.add(check_int(j, "unpenalised", low=-n, high=n - 1) % n)
+    return free
 
 
 # --- non-linear least squares -----------------------------------------------------------------
@@ -421,13 +443,15 @@ class FitResult(IterationResult):
         converged (which test held), else ``"diverged"``, ``"stalled"`` or ``"max_iter"``.
         `history` (also called `path`) holds every iterate, shape ``(n_iter + 1, n)``.
     covariance : ndarray, shape (n, n)
-        Covariance matrix of the parameters, :math:`(J^\top W J)^{-1}` at `x`, the inverse
-        of half the Gauss-Newton Hessian of :math:`\chi^2`; scaled by :math:`\chi^2/\nu` if no
-        `sigma` was given. All ``inf`` if :math:`J` has dependent columns.
+        Covariance matrix of the parameters, :math:`(J_y^\top W J_y)^{-1} = (J_r^\top J_r)^{-1}`
+        at `x` (:math:`J_y` the model's Jacobian, :math:`J_r = -W^{1/2} J_y` the normalised
+        residuals'), the inverse of half the Gauss-Newton Hessian of :math:`\chi^2`; scaled by
+        :math:`\chi^2/\nu` if no `sigma` was given. All ``inf`` if the Jacobian has dependent
+        columns.
     chi2 : float
         :math:`\chi^2` at `x`.
     dof : int
-        Degrees of freedom :math:`\nu = m - n`.
+        Degrees of freedom :math:`\nu = N - n`.
     nfev : int
         Number of evaluations of the model (finite-difference Jacobians included).
     method : str
@@ -506,7 +530,7 @@ class _Problem:
         return r if finite else None
 
     def jacobian(self, params):
-        r"""Jacobian of the residuals, :math:`-J_{\text{model}} / \sigma`, shape (m, n)."""
+        r"""Jacobian of the residuals, :math:`-J_{\text{model}} / \sigma`, shape (N, n)."""
         m, n = self.y.size, params.size
         if self.jac is not None:
             J = np.asarray(self.jac(self.x, *params), dtype=float)
@@ -549,31 +573,33 @@ def fit_least_squares(model: Callable, x, y, p0, *, sigma=None, method: str = "l
                       max_iter=None) -> FitResult:
     r"""Fit a model to data by minimising chi-squared, with one of three algorithms.
 
-    With the normalised residuals :math:`r_i(\mathbf{a}) = (y_i - y(x_i;\mathbf{a}))/\sigma_i`
-    and their Jacobian :math:`J = \partial \mathbf{r}/\partial \mathbf{a}` (shape m x n),
+    With the normalised residuals
+    :math:`r_i(\boldsymbol\theta) = (y_i - y(x_i;\boldsymbol\theta))/\sigma_i` and their
+    Jacobian :math:`J_r = \partial \mathbf{r}/\partial \boldsymbol\theta` (shape N x n),
     :math:`\chi^2 = \mathbf{r}^\top\mathbf{r}` has gradient
-    :math:`\nabla\chi^2 = 2 J^\top \mathbf{r}` and Hessian :math:`\approx 2 J^\top J`. Each
+    :math:`\nabla\chi^2 = 2\mathbf{r}^\top J_r` (a row) and Hessian
+    :math:`\approx 2 J_r^\top J_r`. Each
     step :math:`\boldsymbol\delta` solves
 
     .. math::
 
-        \text{steepest:}\quad \boldsymbol\delta = -\eta\,\nabla\chi^2, \qquad
-        \text{Gauss-Newton:}\quad J^\top J\,\boldsymbol\delta = -J^\top\mathbf{r}, \qquad
-        \text{LM:}\quad \bigl(J^\top J + \lambda \operatorname{diag}(J^\top J)\bigr)
-        \boldsymbol\delta = -J^\top\mathbf{r}.
+        \text{steepest:}\quad \boldsymbol\delta = -\eta\,\nabla\chi^{2\top}, \qquad
+        \text{Gauss-Newton:}\quad J_r^\top J_r\,\boldsymbol\delta = -J_r^\top\mathbf{r}, \qquad
+        \text{LM:}\quad \bigl(J_r^\top J_r + \mu \operatorname{diag}(J_r^\top J_r)\bigr)
+        \boldsymbol\delta = -J_r^\top\mathbf{r}.
 
     Parameters
     ----------
     model : callable
-        ``model(x, *params)`` returns the prediction at every data point, shape (m,), as for
+        ``model(x, *params)`` returns the prediction at every data point, shape (N,), as for
         :func:`scipy.optimize.curve_fit`.
     x : array_like
         The independent variable, passed to `model` unchanged.
-    y : array_like, shape (m,)
+    y : array_like, shape (N,)
         The measured values; at least as many as there are parameters.
     p0 : array_like, shape (n,)
         Starting parameters.
-    sigma : float or array_like of shape (m,), optional
+    sigma : float or array_like of shape (N,), optional
         Standard deviations of the `y`. If given, the covariance uses them as they are
         (``absolute_sigma=True`` in curve_fit); if omitted, it is scaled by
         :math:`\chi^2/\nu`, which estimates a common unknown :math:`\sigma`. Keyword-only.
@@ -581,7 +607,7 @@ def fit_least_squares(model: Callable, x, y, p0, *, sigma=None, method: str = "l
         Levenberg-Marquardt (default, robust), pure Gauss-Newton, or steepest descent.
     jac : callable, optional
         ``jac(x, *params)`` returns the Jacobian of the *model*,
-        :math:`\partial y(x_i; \mathbf{a})/\partial a_j`, shape (m, n). Default: central
+        :math:`\partial y(x_i; \boldsymbol\theta)/\partial a_j`, shape (N, n). Default: central
         differences with :func:`mmlcalc.jacobian`, each parameter stepped in proportion to its
         own size (``mmlcalc.fitting.parameter_steps``).
     lr : float, optional
@@ -635,14 +661,14 @@ def fit_least_squares(model: Callable, x, y, p0, *, sigma=None, method: str = "l
     scales, so that a parameter of size :math:`10^8` does not make a parameter of size
     :math:`10^{-4}` look converged. Every method stops on the same tests, which makes their
     iteration counts comparable. Near the minimum Gauss-Newton and LM converge quadratically
-    when the residuals are small, steepest descent only linearly, at a rate set by the
-    condition number of :math:`J^\top J`. Pure Gauss-Newton can overshoot far from the
-    minimum; LM's damping :math:`\lambda` (start :math:`10^{-3}`, divided by 10 after a step
+    when the neglected curvature term is small, steepest descent only linearly, at a rate set by the
+    condition number of :math:`J_r^\top J_r`. Pure Gauss-Newton can overshoot far from the
+    minimum; LM's damping :math:`\mu` (start :math:`10^{-3}`, divided by 10 after a step
     that lowers :math:`\chi^2`, multiplied by 10 and the step retried otherwise) moves it
     between Gauss-Newton and short steepest-descent steps. Linear sub-problems are solved by
     :func:`numpy.linalg.lstsq`, the LM one as the stacked system
-    :math:`[J;\ \sqrt{\lambda}D]\,\boldsymbol\delta \approx [-\mathbf{r}; \mathbf{0}]`,
-    :math:`D^2 = \operatorname{diag}(J^\top J)`. Book: section 6.4 (steepest descent), 6.5
+    :math:`[J_r;\ \sqrt{\mu}D]\,\boldsymbol\delta \approx [-\mathbf{r}; \mathbf{0}]`,
+    :math:`D^2 = \operatorname{diag}(J_r^\top J_r)`. Book: section 6.4 (steepest descent), 6.5
     (Gauss-Newton and LM), 6.6 (the workflow).
 
     Examples

@@ -102,7 +102,7 @@ def plot_residuals(ax, x, r, *, label: str | None = None):
     ----------
     ax : matplotlib.axes.Axes
         Where to draw.
-    x, r : array_like, shape (m,)
+    x, r : array_like, shape (N,)
         Where, and the residuals (from :func:`mmlcalc.residuals`).
     label : str, optional
         Legend entry of the points.
@@ -114,7 +114,7 @@ def plot_residuals(ax, x, r, *, label: str | None = None):
 
     Notes
     -----
-    Book: section 6.6.
+    Book: sections 6.2 (a fit that is too good, one that is bad) and 6.6.
     """
     check_ax(ax)
     x = as_real_array(x, "x", ndim=1)
@@ -321,7 +321,7 @@ def plot_intervals(ax, estimates, errors, truth: float, *, z: float = 1.96):
 
     Notes
     -----
-    Book: section 6.6, where 95% intervals cover the truth in about 95% of 200 repeats.
+    Book: section 6.6, where 95% intervals cover the truth in about 95% of the repeats.
     """
     check_ax(ax)
     estimates = as_real_array(estimates, "estimates", ndim=1)
