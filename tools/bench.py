@@ -32,6 +32,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build import build_environment  # noqa: E402  (the environment every build runs in)
+
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
 SECTION = ROOT / "book" / "01-calculus" / "rise-over-run.md"
@@ -40,7 +43,6 @@ RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 TARGETS = {"clean": 45.0, "sphinx alone": 15.0, "no-op": 2.0, "prose edit": 4.0,
            "code edit": 6.0, "package edit": None, "docstring edit": None, "floor": None,
            "make test": 480.0}
-BLAS_ONE_THREAD = {v: "1" for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
 
 
 def _children_cpu() -> float:
@@ -52,7 +54,7 @@ def timed(command: list[str], what: str) -> tuple[float, float, str]:
     """Run `command` in ROOT; return (wall s, CPU s, output), failing loudly if it fails."""
     cpu, start = _children_cpu(), time.perf_counter()
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
-                            env=dict(os.environ, **BLAS_ONE_THREAD))
+                            env=build_environment())
     wall, cpu = time.perf_counter() - start, _children_cpu() - cpu
     if result.returncode != 0:
         sys.exit(f"{what} failed, so there is nothing to time:\n{result.stdout}{result.stderr}")

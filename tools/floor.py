@@ -18,6 +18,11 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# One BLAS thread, as in the build (build.build_environment): numpy reads it when imported.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build import build_environment  # noqa: E402
+
+os.environ.update(build_environment())
 
 
 def _cells(path: Path) -> list[tuple[str, bool]]:
