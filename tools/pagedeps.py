@@ -138,6 +138,25 @@ class DependencyCache(JupyterCacheBase):
             files = [f for f in module_files(root) if f.endswith(".py")]
         return hashlib.md5(f"{cells_key}:{state_of(files, root)}".encode()).hexdigest()
 
+    def truncate_caches(self) -> None:
+        """Drop the least recently used notebooks beyond the cache limit, safely in parallel.
+
+        jupyter-cache's own version (1.0.1) asks the database twice: for the records to keep,
+        then for all the others. A notebook that another process caches between the two
+        questions (the build reads pages in parallel) is among "the others", so it is dropped
+        the moment it is made, while its writer is still writing its file, and the build
+        stops with "Notebook file does not exist for cache record". Here one question gives
+        both lists, and a record whose notebook is not written yet is left alone.
+        """
+        records = sorted(self.list_cache_records(), key=lambda r: r.accessed, reverse=True)
+        for record in records[self.get_cache_limit():]:
+            if not self._get_notebook_path_cache(record.hashkey).exists():
+                continue  # still being written by another process
+            try:
+                self.remove_cache(record.pk)
+            except KeyError:
+                pass  # another process dropped it first
+
     def create_hashed_notebook(self, nb, nb_metadata=("kernelspec",), cell_metadata=None):
         nb, cells_key = super().create_hashed_notebook(nb, nb_metadata, cell_metadata)
         executed = forkkernel.take_last_imports()  # set only right after a kernel stopped
