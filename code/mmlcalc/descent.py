@@ -15,7 +15,7 @@ from numbers import Real
 
 import numpy as np
 
-from ._iteration import IterationResult, newton_step, quietly, result
+from ._iteration import IterationResult, backtrack, newton_step, quietly, result
 from ._validation import (
     MAX_SAMPLES,
     _show,
@@ -251,8 +251,12 @@ def _hessian_at(grad: Callable, hess: Callable | None, x: np.ndarray):
     return H if np.all(np.isfinite(H)) else None
 
 
-def _minimise(grad, x0, hess, *, gtol, max_iter, x_limit, choose):
-    """The loop shared by Newton and the hybrid: `choose(g, H)` returns (step, kind)."""
+def _minimise(grad, x0, hess, *, gtol, max_iter, x_limit, choose, start=None):
+    """The loop shared by Newton and the hybrid.
+
+    `choose(x, g, H)` returns ``(step, kind)``, or ``(None, "stalled")`` when no step lowers
+    the objective; `start(x)`, if given, is called once with the validated start first.
+    """
     check_callable(grad, "grad")
     if hess is not None:
         check_callable(hess, "hess")
@@ -263,6 +267,8 @@ def _minimise(grad, x0, hess, *, gtol, max_iter, x_limit, choose):
     g = _checked_gradient(quietly(grad, x), x)
     if g is None:
         raise ValueError(f"`grad` returned a non-finite value at `x0` = {_show(x)}")
+    if start is not None:
+        start(x)
     history, kinds = [x], []
 
     def stopped(reason, message):
@@ -274,7 +280,10 @@ def _minimise(grad, x0, hess, *, gtol, max_iter, x_limit, choose):
         H = _hessian_at(grad, hess, x)
         if H is None:
             return stopped("diverged", f"the Hessian is not finite at x = {_show(x)}")
-        step, kind = choose(g, H)
+        step, kind = choose(x, g, H)
+        if step is None and kind == "stalled":
+            return stopped("stalled", f"no step along the chosen direction lowers f enough "
+                           f"at x = {_show(x)} (step {k}): the limit of floating point")
         if step is None:
             return stopped("zero derivative", f"the Hessian is singular at x = {_show(x)} "
                            f"(step {k}): no Newton step exists")
@@ -349,38 +358,50 @@ def newton_minimize(grad: Callable, x0, *, hess: Callable | None = None, gtol: f
     >>> result.x.round(5), result.n_iter  # one step on a quadratic
     (array([2.48718, 0.02564]), 1)
     """
-    def choose(g, H):
+    def choose(x, g, H):
         return newton_step(g, H), "newton"
 
     return _minimise(grad, x0, hess, gtol=gtol, max_iter=max_iter, x_limit=x_limit,
                      choose=choose)
 
 
-def hybrid_minimize(grad: Callable, x0, *, lr: float, hess: Callable | None = None,
-                    max_step: float = 1.0, gtol: float = 1e-8, max_iter: int = 10_000,
-                    x_limit: float = 1e12) -> IterationResult:
-    r"""Minimise with Newton steps where they are safe, and gradient steps where they are not.
+def hybrid_minimize(fun: Callable, grad: Callable, x0, *, lr: float,
+                    hess: Callable | None = None, max_step: float = 1.0, gtol: float = 1e-8,
+                    max_iter: int = 10_000, x_limit: float = 1e12) -> IterationResult:
+    r"""Minimise with Newton steps where they point downhill, gradient steps elsewhere, and a
+    backtracking line search that makes every step lower :math:`f`.
 
-    At each iterate compute the Newton step :math:`p = -H^{-1} \nabla f^\top`, and take
+    At each iterate compute the Newton step :math:`\mathbf{p} = -H^{-1} \nabla f^\top` and
+    choose a direction and a first trial length,
 
     .. math::
 
-        x_{k+1} = \begin{cases}
-            x_k + p & \text{if } \nabla f\, p < 0 \text{ (downhill) and } \|p\| \le
-                \text{max\_step},\\
-            x_k - \eta\, \nabla f^\top & \text{otherwise.}
+        (\mathbf{d}, t_0) = \begin{cases}
+            (\mathbf{p}, 1) & \text{if } \nabla f\, \mathbf{p} < 0 \text{ (downhill) and }
+                \lVert \mathbf{p} \rVert \le \text{max\_step},\\
+            (-\nabla f^\top, \eta) & \text{otherwise;}
         \end{cases}
+
+    then halve :math:`t = t_0, t_0/2, t_0/4, \dots` until the Armijo condition of sufficient
+    decrease holds,
+
+    .. math:: f(\mathbf{x}_k + t\mathbf{d}) \le f(\mathbf{x}_k) + c\, t\, \nabla f(\mathbf{x}_k)
+        \mathbf{d}, \qquad c = 10^{-4},
+
+    and step :math:`\boldsymbol{\delta}_k = t\mathbf{d}`. So :math:`f` decreases at every step.
 
     Parameters
     ----------
+    fun : callable
+        ``fun(x)`` returns :math:`f(x)`, a real number; the line search compares its values.
     grad, x0
         As :func:`newton_minimize`.
     lr : float
-        The learning rate :math:`\eta` of the fallback gradient step.
+        The learning rate :math:`\eta`: the first trial length of a gradient step.
     hess : callable, optional
         The Hessian, as in :func:`newton_minimize`.
     max_step : float
-        The longest Newton step trusted.
+        The longest Newton step tried.
     gtol, max_iter, x_limit
         As :func:`newton_minimize`.
 
@@ -388,43 +409,79 @@ def hybrid_minimize(grad: Callable, x0, *, lr: float, hess: Callable | None = No
     -------
     IterationResult
         As :func:`newton_minimize`, with ``kinds`` recording ``"newton"`` or ``"gradient"``
-        for every step.
+        (the direction) for every step; ``reason`` may also be ``"stalled"`` if no trial
+        length lowers :math:`f` (rounding, at a point that is already a minimum to working
+        precision).
 
     Raises
     ------
     TypeError, ValueError
-        As :func:`newton_minimize`; also if `lr` or `max_step` is not positive.
+        As :func:`newton_minimize`; also if `fun` is not callable or not finite at `x0`, or if
+        `lr` or `max_step` is not positive.
 
     See Also
     --------
-    scipy.optimize.minimize : ``method="trust-exact"``, the grown-up version of this
-        safeguard.
+    scipy.optimize.minimize : ``method="trust-exact"`` or ``"Newton-CG"``, the production
+        versions of this safeguard.
 
     Notes
     -----
-    Far from the minimum, where the Hessian may be indefinite or the quadratic model poor, the
-    gradient steps make steady progress downhill; near it, the Newton steps converge
-    quadratically. A singular Hessian simply means a gradient step. Book: section 5.4.
+    The line search makes :math:`f(\mathbf{x}_{k+1}) < f(\mathbf{x}_k)` at every step, so the
+    method cannot climb to a saddle or a maximum the way pure Newton can. It is a *safeguarded*
+    method, not one proved globally convergent: that needs directions that stay away from
+    perpendicular to the gradient (Zoutendijk's theorem), which a Newton direction with a
+    nearly singular Hessian need not be. Modifying the Hessian to make it positive definite, or
+    a trust region, gives methods with that guarantee (Nocedal and Wright, *Numerical
+    Optimization*, sections 3.4 and 4). Book: section 5.4; the Armijo condition is taught in
+    section 5.3.
 
     Examples
     --------
     >>> import numpy as np
     >>> from mmlcalc import hybrid_minimize, newton_minimize
-    >>> grad = lambda x: np.array([4 * x[0] ** 3 - 4 * x[0], 2 * x[1]])  # x^4 - 2x^2 + y^2
+    >>> f = lambda x: x[0] ** 4 - 2 * x[0] ** 2 + x[1] ** 2
+    >>> grad = lambda x: np.array([4 * x[0] ** 3 - 4 * x[0], 2 * x[1]])
     >>> newton_minimize(grad, [0.1, 0.0]).x.round(6) + 0.0  # pure Newton finds the saddle
     array([0., 0.])
-    >>> result = hybrid_minimize(grad, [0.1, 0.0], lr=0.1)
+    >>> result = hybrid_minimize(f, grad, [0.1, 0.0], lr=0.1)
     >>> result.x.round(6), result.kinds[:2], result.kinds[-1]  # the hybrid, a minimum
     (array([1., 0.]), ('gradient', 'gradient'), 'newton')
+    >>> bool(np.all(np.diff([f(x) for x in result.history]) < 0))  # f fell at every step
+    True
     """
+    check_callable(fun, "fun")
     eta = check_positive(lr, "lr")
     max_step = check_positive(max_step, "max_step")
+    now = {}
 
-    def choose(g, H):
+    def value(point) -> float:
+        v = quietly(fun, point)
+        try:
+            array = np.asarray(v, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"`fun` must return a real number, got {_show(v)}") from None
+        if array.size != 1:
+            raise ValueError(f"`fun` must return one real number, got shape {array.shape}")
+        v = float(array.reshape(()))
+        return v if np.isfinite(v) else np.inf
+
+    def start(x):
+        now["f"] = value(x)
+        if not np.isfinite(now["f"]):
+            raise ValueError(f"`fun` returned a non-finite value at `x0` = {_show(x)}")
+
+    def choose(x, g, H):
         p = newton_step(g, H)
         if p is not None and g @ p < 0 and np.linalg.norm(p) <= max_step:
-            return p, "newton"
-        return -eta * g, "gradient"
+            direction, first, kind = p, 1.0, "newton"
+        else:
+            direction, first, kind = -g, eta, "gradient"
+        found = backtrack(lambda t: (value(x + t * direction), None), now["f"],
+                          -float(g @ direction), first)
+        if found is None:
+            return None, "stalled"
+        t, now["f"], _ = found
+        return t * direction, kind
 
     return _minimise(grad, x0, hess, gtol=gtol, max_iter=max_iter, x_limit=x_limit,
-                     choose=choose)
+                     choose=choose, start=start)
