@@ -373,3 +373,34 @@ def test_newton_and_hybrid_converged_means_a_stationary_point(start, tilt, metho
         assert np.linalg.norm(grad(result.x)) <= 1e-9
     else:
         assert result.reason in {"zero derivative", "diverged", "max_iter", "stalled"}
+
+
+# --- the Armijo backtracking line search ------------------------------------------------------
+
+def test_backtracking_step_accepts_the_first_length_with_sufficient_decrease():
+    f = lambda v: 10 * v[0] ** 2 + v[1] ** 2   # noqa: E731
+    x, g = np.array([1.0, 1.0]), np.array([20.0, 2.0])
+    t = mml.backtracking_step(f, x, g, lr=1.0)
+    assert t == 1 / 16
+    assert f(x - t * g) <= f(x) - 1e-4 * t * g @ g          # Armijo holds at t ...
+    assert f(x - 2 * t * g) > f(x) - 1e-4 * 2 * t * g @ g   # ... and failed at 2t
+    assert mml.backtracking_step(f, x, g, lr=0.01) == 0.01  # a short first try passes at once
+
+
+def test_backtracking_step_on_an_L_smooth_quadratic_accepts_at_least_min_lr_1_minus_c_over_L():
+    rng = np.random.default_rng(5)
+    L = LAMBDA_MAX
+    for _ in range(50):
+        x = rng.uniform(-5, 5, size=2)
+        g = quad_grad(x)
+        t = mml.backtracking_step(lambda v: 0.5 * v @ A @ v - B @ v, x, g, lr=1.0)
+        assert t >= min(1.0, (1 - 1e-4) / L) / 2 - 1e-15 and t <= 1.0
+
+
+def test_backtracking_step_refuses_an_uphill_direction_and_bad_c():
+    f = lambda v: v @ v   # noqa: E731
+    with pytest.raises(ValueError, match="must point downhill"):
+        mml.backtracking_step(f, [1.0, 0.0], [2.0, 0.0], direction=[1.0, 0.0])
+    with pytest.raises(ValueError, match=r"`c` must be in \(0, 1\)"):
+        mml.backtracking_step(f, [1.0, 0.0], [2.0, 0.0], c=1.0)
+    assert mml.backtracking_step(f, [1.0, 0.0], [2.0, 0.0], direction=[-1.0, 0.0]) == 1.0

@@ -57,7 +57,7 @@ _NAMES = {
     "_iteration": ["CONVERGED", "REASONS", "IterationResult"],
     "constrained": ["CONSTRAINED_KINDS", "ConstrainedPoint", "classify_constrained",
                     "lagrange_system", "solve_lagrange"],
-    "descent": ["gradient_descent", "hybrid_minimize", "newton_minimize"],
+    "descent": ["backtracking_step", "gradient_descent", "hybrid_minimize", "newton_minimize"],
     "roots": ["bisection", "convergence_order", "newton_basins", "newton_raphson"],
     # -- chapter 6: regression --
     "fitting": ["FIT_METHODS", "FitResult", "LinearFit", "chi_squared", "fit_least_squares",

@@ -23,10 +23,11 @@ from ._validation import (
     check_callable,
     check_positive,
     check_positive_int,
+    check_real,
 )
 from .numdiff import jacobian
 
-__all__ = ["gradient_descent", "hybrid_minimize", "newton_minimize"]
+__all__ = ["backtracking_step", "gradient_descent", "hybrid_minimize", "newton_minimize"]
 
 
 def _start(x0) -> np.ndarray:
@@ -230,6 +231,112 @@ def gradient_descent(grad: Callable, x0, *, lr, max_iter: int = 10_000, gtol: fl
         if g is None:
             return stopped("diverged", f"the gradient is not finite at x = {_show(x)} after "
                            f"{k} steps")
+
+
+def backtracking_step(f: Callable, x, grad_x, direction=None, *, lr: float = 1.0,
+                      c: float = 1e-4, max_halvings: int = 60) -> float | None:
+    r"""The Armijo backtracking line search: the first of :math:`\eta, \eta/2, \eta/4, \dots`
+    that lowers :math:`f` by a sufficient amount along a downhill direction.
+
+    Along a direction :math:`\mathbf{d}` with :math:`\nabla f(\mathbf{x})\,\mathbf{d} < 0`
+    (default :math:`\mathbf{d} = -\nabla f(\mathbf{x})^\top`), accept the first trial length
+    :math:`t` with the sufficient-decrease (Armijo) condition
+
+    .. math:: f(\mathbf{x} + t\mathbf{d}) \le f(\mathbf{x}) + c\, t\, \nabla f(\mathbf{x})\,
+        \mathbf{d}.
+
+    By Taylor's theorem :math:`f(\mathbf{x} + t\mathbf{d}) = f(\mathbf{x}) + t\,\nabla f\,
+    \mathbf{d} + O(t^2)`, and :math:`c < 1`, so every small enough :math:`t` passes: the
+    search ends for every smooth :math:`f`. If :math:`\nabla f` is :math:`L`-Lipschitz, the
+    accepted :math:`t` along :math:`-\nabla f^\top` is at least
+    :math:`\min(\eta, (1 - c)/L)`.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x)`` returns the objective, a real number (``inf`` or NaN count as "too far").
+    x : array_like, shape (n,)
+        The current point.
+    grad_x : array_like, shape (n,)
+        :math:`\nabla f(\mathbf{x})` at that point.
+    direction : array_like, shape (n,), optional
+        The search direction :math:`\mathbf{d}`, downhill; default the steepest descent
+        direction :math:`-\nabla f(\mathbf{x})^\top`.
+    lr : float
+        The first trial length :math:`\eta`.
+    c : float
+        The Armijo constant, :math:`0 < c < 1` (default :math:`10^{-4}`, as in Nocedal and
+        Wright).
+    max_halvings : int
+        Give up (return None) after this many trial lengths.
+
+    Returns
+    -------
+    float or None
+        The accepted length :math:`t`; the new point is ``x + t * direction``. None if no trial
+        length passed (at a minimum to working precision, rounding can make every trial fail).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If `f` is not callable or not finite at `x`, the arrays do not have the shape of `x`,
+        `direction` is not downhill, `lr` is not positive, `c` is outside (0, 1), or
+        `max_halvings` is not a positive integer.
+
+    See Also
+    --------
+    hybrid_minimize : uses this search on every Newton or gradient step.
+    mmlcalc.fit_least_squares : uses it for steepest descent without a learning rate.
+
+    Notes
+    -----
+    Book: section 5.3 (sufficient decrease and backtracking), section 5.4 (the hybrid method)
+    and section 6.4 (steepest descent on chi-squared).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlcalc import backtracking_step
+    >>> f = lambda x: 10 * x[0] ** 2 + x[1] ** 2
+    >>> x = np.array([1.0, 1.0])
+    >>> backtracking_step(f, x, np.array([20.0, 2.0]), lr=1.0)  # 1, 1/2, ..., 1/16 tried
+    0.0625
+    """
+    check_callable(f, "f")
+    x = _start(x)
+    g = as_real_array(grad_x, "grad_x")
+    if g.shape != x.shape:
+        raise ValueError(f"`grad_x` must have the shape of `x`, {x.shape}, got {g.shape}")
+    d = -g if direction is None else as_real_array(direction, "direction")
+    if d.shape != x.shape:
+        raise ValueError(f"`direction` must have the shape of `x`, {x.shape}, got {d.shape}")
+    slope = float(g @ d)
+    if not slope < 0:
+        raise ValueError(f"`direction` must point downhill (grad f . d < 0), got "
+                         f"grad f . d = {slope:.3g}")
+    lr = check_positive(lr, "lr")
+    c = check_real(c, "c")
+    if not 0 < c < 1:
+        raise ValueError(f"`c` must be in (0, 1), got {_show(c)}")
+    max_halvings = check_positive_int(max_halvings, "max_halvings")
+
+    def value(point) -> float:
+        v = quietly(f, point)
+        try:
+            array = np.asarray(v, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"`f` must return a real number, got {_show(v)}") from None
+        if array.size != 1:
+            raise ValueError(f"`f` must return one real number, got shape {array.shape}")
+        v = float(array.reshape(()))
+        return v if np.isfinite(v) else np.inf
+
+    f0 = value(x)
+    if not np.isfinite(f0):
+        raise ValueError(f"`f` returned a non-finite value at `x` = {_show(x)}")
+    found = backtrack(lambda t: (value(x + t * d), None), f0, -slope, lr, max_tries=max_halvings,
+                      c=c)
+    return None if found is None else float(found[0])
 
 
 def _hessian_at(grad: Callable, hess: Callable | None, x: np.ndarray):
