@@ -1,8 +1,9 @@
 r"""Minimisation by following the gradient downhill, and by Newton's method.
 
-Taught in chapter 5 of the book: section 5.3 (gradient descent and its learning rate), section
-5.4 (Newton's method in many dimensions and a hybrid of the two, on the Rosenbrock valley) and
-section 5.5 (momentum and stochastic gradients).
+Taught in chapter 5 of the book: section 5.3 (gradient descent, its learning rate and the
+Armijo backtracking line search), section 5.4 (Newton's method in many dimensions and a hybrid
+of the two with a line search, on the Rosenbrock valley) and section 5.5 (momentum and
+stochastic gradients).
 
 Every function returns an :class:`~mmlcalc.IterationResult` and never raises because the
 iteration failed: a learning rate that is too large makes the result say ``"diverged"``.
