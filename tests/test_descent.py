@@ -19,7 +19,11 @@ def quad_grad(x):
     return A @ x - B
 
 
-def double_well_grad(x):  # f = x^4/4 - x^2/2 + y^2/2: minima (+-1, 0), a saddle at 0
+def double_well(x):  # minima (+-1, 0), a saddle at 0
+    return x[0] ** 4 / 4 - x[0] ** 2 / 2 + x[1] ** 2 / 2
+
+
+def double_well_grad(x):
     return np.array([x[0] ** 3 - x[0], x[1]])
 
 
@@ -97,7 +101,7 @@ def test_newton_on_rosenbrock_from_the_classic_start():
 
 def test_newton_finds_a_saddle_and_the_hybrid_a_minimum():
     newton = mml.newton_minimize(double_well_grad, [0.1, 0.0])
-    hybrid = mml.hybrid_minimize(double_well_grad, [0.1, 0.0], lr=0.1)
+    hybrid = mml.hybrid_minimize(double_well, double_well_grad, [0.1, 0.0], lr=0.1)
     np.testing.assert_allclose(newton.x, [0.0, 0.0], atol=1e-12)
     np.testing.assert_allclose(hybrid.x, [1.0, 0.0], atol=1e-9)
     assert hybrid.kinds[0] == "gradient" and hybrid.kinds[-1] == "newton"
@@ -105,23 +109,79 @@ def test_newton_finds_a_saddle_and_the_hybrid_a_minimum():
 
 
 def test_singular_hessian_is_reported_by_newton_and_skipped_by_the_hybrid():
-    def grad(x):  # f = x^4 + y^2 has a singular Hessian on the line x = 0
+    def f(x):  # x^4 + y^2 has a singular Hessian on the line x = 0
+        return x[0] ** 4 + x[1] ** 2
+
+    def grad(x):
         return np.array([4 * x[0] ** 3, 2 * x[1]])
 
     def hess(x):
         return np.array([[12 * x[0] ** 2, 0.0], [0.0, 2.0]])
 
     assert mml.newton_minimize(grad, [0.0, 1.0], hess=hess).reason == "zero derivative"
-    hybrid = mml.hybrid_minimize(grad, [0.0, 1.0], hess=hess, lr=0.1)
+    hybrid = mml.hybrid_minimize(f, grad, [0.0, 1.0], hess=hess, lr=0.1)
     assert hybrid.kinds[0] == "gradient"
 
 
 def test_hybrid_on_rosenbrock():
-    result = mml.hybrid_minimize(optimize.rosen_der, [-1.2, 1.0], hess=optimize.rosen_hess,
-                                 lr=1e-3, gtol=1e-4)
+    result = mml.hybrid_minimize(optimize.rosen, optimize.rosen_der, [-1.2, 1.0],
+                                 hess=optimize.rosen_hess, lr=1e-3, gtol=1e-4)
     assert result.converged
     np.testing.assert_allclose(result.x, [1.0, 1.0], atol=1e-4)
     assert {"newton", "gradient"} <= set(result.kinds)
+
+
+def _armijo_everywhere(result, f, grad):
+    """Every step of `result` lowered f by at least the Armijo amount c |grad f . step|."""
+    values = np.array([f(x) for x in result.history])
+    steps = np.diff(result.history, axis=0)
+    slopes = np.array([grad(x) @ s for x, s in zip(result.history[:-1], steps, strict=True)])
+    return bool(np.all(slopes < 0) and np.all(values[1:] <= values[:-1] + 1e-4 * slopes))
+
+
+@pytest.mark.parametrize(("max_step", "lr"), [(1.0, 1e-3), (10.0, 1e-3), (1.0, 5e-3)])
+def test_the_hybrid_lowers_f_at_every_step_on_rosenbrock(max_step, lr):
+    # Without the line search, max_step = 10 follows pure Newton, whose second step raises f
+    # from 4.73 to 1412; max_step = 1 has one downhill Newton step that raises f; lr = 5e-3
+    # makes gradient steps bounce and the run never converge.
+    result = mml.hybrid_minimize(optimize.rosen, optimize.rosen_der, [-1.2, 1.0],
+                                 hess=optimize.rosen_hess, lr=lr, max_step=max_step,
+                                 gtol=1e-4, max_iter=20_000)
+    assert result.converged
+    assert _armijo_everywhere(result, optimize.rosen, optimize.rosen_der)
+    newton = mml.newton_minimize(optimize.rosen_der, [-1.2, 1.0], hess=optimize.rosen_hess)
+    assert optimize.rosen(newton.history[2]) > 100 * optimize.rosen(newton.history[1])
+
+
+def test_the_hybrid_shortens_a_newton_step_that_would_raise_f():
+    newton = mml.newton_minimize(optimize.rosen_der, [-1.2, 1.0], hess=optimize.rosen_hess)
+    hybrid = mml.hybrid_minimize(optimize.rosen, optimize.rosen_der, [-1.2, 1.0],
+                                 hess=optimize.rosen_hess, lr=1e-3, max_step=10.0)
+    np.testing.assert_allclose(hybrid.history[1], newton.history[1], rtol=1e-12)
+    step, full = hybrid.history[2] - hybrid.history[1], newton.history[2] - newton.history[1]
+    ratio = np.linalg.norm(step) / np.linalg.norm(full)
+    assert hybrid.kinds[1] == "newton" and ratio < 0.5   # halved at least once
+    np.testing.assert_allclose(step, ratio * full, rtol=1e-10)   # along Newton's direction
+    assert optimize.rosen(hybrid.history[2]) < optimize.rosen(hybrid.history[1])
+
+
+@settings(max_examples=30, deadline=None)
+@given(start=st.lists(st.floats(-2.0, 2.0), min_size=2, max_size=2),
+       lr=st.floats(1e-4, 1.0), max_step=st.floats(0.1, 100.0))
+def test_the_hybrid_never_raises_f(start, lr, max_step):
+    f = lambda v: v[0] ** 4 - 2 * v[0] ** 2 + v[1] ** 2 + 0.3 * v[0]   # noqa: E731
+    grad = lambda v: np.array([4 * v[0] ** 3 - 4 * v[0] + 0.3, 2 * v[1]])   # noqa: E731
+    result = mml.hybrid_minimize(f, grad, start, lr=lr, max_step=max_step, max_iter=200)
+    assert result.reason in {"gtol", "stalled", "max_iter", "zero derivative"}
+    values = [f(x) for x in result.history]
+    assert all(b < a for a, b in zip(values[:-1], values[1:], strict=True))
+
+
+def test_the_hybrid_validates_fun():
+    with pytest.raises(TypeError, match="`fun` must be callable"):
+        mml.hybrid_minimize(None, double_well_grad, [0.1, 0.0], lr=0.1)
+    with pytest.raises(ValueError, match="`fun` returned a non-finite value at `x0`"):
+        mml.hybrid_minimize(lambda x: np.nan, double_well_grad, [0.1, 0.0], lr=0.1)
 
 
 def test_stochastic_descent_is_reproducible_and_visits_every_sample():
@@ -213,7 +273,8 @@ def test_descent_never_raises_whatever_the_learning_rate(problem, lr, momentum):
 @given(start=st.lists(st.floats(-3.0, 3.0), min_size=2, max_size=2))
 def test_newton_and_hybrid_never_raise_on_rosenbrock(start):
     for result in (mml.newton_minimize(optimize.rosen_der, start, hess=optimize.rosen_hess),
-                   mml.hybrid_minimize(optimize.rosen_der, start, hess=optimize.rosen_hess,
+                   mml.hybrid_minimize(optimize.rosen, optimize.rosen_der, start,
+                                       hess=optimize.rosen_hess,
                                        lr=1e-4, max_iter=300)):
         assert result.reason in mml.REASONS
         if result.converged:
@@ -264,7 +325,8 @@ def test_bad_points_and_gradients():
     with pytest.raises(TypeError, match="`hess` must be callable"):
         mml.newton_minimize(quad_grad, X0, hess=A)
     with pytest.raises(ValueError, match="`max_step` must be positive"):
-        mml.hybrid_minimize(quad_grad, X0, lr=0.1, max_step=0.0)
+        mml.hybrid_minimize(lambda x: 0.5 * x @ A @ x - B @ x, quad_grad, X0, lr=0.1,
+                            max_step=0.0)
 
 
 # --- converged means a stationary point (properties, issue 19) --------------------------------
@@ -293,6 +355,9 @@ def test_gradient_descent_converged_means_a_stationary_point(eigenvalues, angle,
        method=st.sampled_from(["newton", "hybrid"]), exact=st.booleans())
 def test_newton_and_hybrid_converged_means_a_stationary_point(start, tilt, method, exact):
     # f = x^4 - 2x^2 + y^2 + tilt x: minima, a saddle, and a singular Hessian on x = +-1/sqrt 3
+    def f(v):
+        return v[0] ** 4 - 2 * v[0] ** 2 + v[1] ** 2 + tilt * v[0]
+
     def grad(v):
         return np.array([4 * v[0] ** 3 - 4 * v[0] + tilt, 2 * v[1]])
 
@@ -303,8 +368,39 @@ def test_newton_and_hybrid_converged_means_a_stationary_point(start, tilt, metho
     if method == "newton":
         result = mml.newton_minimize(grad, list(start), **options)
     else:
-        result = mml.hybrid_minimize(grad, list(start), lr=0.05, **options)
+        result = mml.hybrid_minimize(f, grad, list(start), lr=0.05, **options)
     if result.converged:
         assert np.linalg.norm(grad(result.x)) <= 1e-9
     else:
-        assert result.reason in {"zero derivative", "diverged", "max_iter"}
+        assert result.reason in {"zero derivative", "diverged", "max_iter", "stalled"}
+
+
+# --- the Armijo backtracking line search ------------------------------------------------------
+
+def test_backtracking_step_accepts_the_first_length_with_sufficient_decrease():
+    f = lambda v: 10 * v[0] ** 2 + v[1] ** 2   # noqa: E731
+    x, g = np.array([1.0, 1.0]), np.array([20.0, 2.0])
+    t = mml.backtracking_step(f, x, g, lr=1.0)
+    assert t == 1 / 16
+    assert f(x - t * g) <= f(x) - 1e-4 * t * g @ g          # Armijo holds at t ...
+    assert f(x - 2 * t * g) > f(x) - 1e-4 * 2 * t * g @ g   # ... and failed at 2t
+    assert mml.backtracking_step(f, x, g, lr=0.01) == 0.01  # a short first try passes at once
+
+
+def test_backtracking_step_on_an_L_smooth_quadratic_accepts_at_least_min_lr_1_minus_c_over_L():
+    rng = np.random.default_rng(5)
+    L = LAMBDA_MAX
+    for _ in range(50):
+        x = rng.uniform(-5, 5, size=2)
+        g = quad_grad(x)
+        t = mml.backtracking_step(lambda v: 0.5 * v @ A @ v - B @ v, x, g, lr=1.0)
+        assert t >= min(1.0, (1 - 1e-4) / L) / 2 - 1e-15 and t <= 1.0
+
+
+def test_backtracking_step_refuses_an_uphill_direction_and_bad_c():
+    f = lambda v: v @ v   # noqa: E731
+    with pytest.raises(ValueError, match="must point downhill"):
+        mml.backtracking_step(f, [1.0, 0.0], [2.0, 0.0], direction=[1.0, 0.0])
+    with pytest.raises(ValueError, match=r"`c` must be in \(0, 1\)"):
+        mml.backtracking_step(f, [1.0, 0.0], [2.0, 0.0], c=1.0)
+    assert mml.backtracking_step(f, [1.0, 0.0], [2.0, 0.0], direction=[-1.0, 0.0]) == 1.0

@@ -13,8 +13,8 @@ Modules, one idea each (the chapter that teaches it in brackets):
 - :mod:`mmlcalc.taylor`: Taylor polynomials in one and many variables, their error bound and
   radius of convergence, the quadratic model and the Newton step (4).
 - :mod:`mmlcalc.roots`: Newton-Raphson and bisection, and their order of convergence (5).
-- :mod:`mmlcalc.descent`: gradient descent with momentum and mini-batches; Newton and hybrid
-  steps for minimisation (5).
+- :mod:`mmlcalc.descent`: gradient descent with momentum and mini-batches, the Armijo
+  backtracking line search, Newton and the line-searched hybrid for minimisation (5).
 - :mod:`mmlcalc.constrained`: Lagrange multipliers, symbolic and numeric (5).
 - :mod:`mmlcalc.fitting`: chi-squared, straight-line fits with uncertainties, linear and
   non-linear least squares (6).
@@ -57,7 +57,7 @@ _NAMES = {
     "_iteration": ["CONVERGED", "REASONS", "IterationResult"],
     "constrained": ["CONSTRAINED_KINDS", "ConstrainedPoint", "classify_constrained",
                     "lagrange_system", "solve_lagrange"],
-    "descent": ["gradient_descent", "hybrid_minimize", "newton_minimize"],
+    "descent": ["backtracking_step", "gradient_descent", "hybrid_minimize", "newton_minimize"],
     "roots": ["bisection", "convergence_order", "newton_basins", "newton_raphson"],
     # -- chapter 6: regression --
     "fitting": ["FIT_METHODS", "FitResult", "LinearFit", "chi_squared", "fit_least_squares",

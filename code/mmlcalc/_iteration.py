@@ -137,8 +137,9 @@ def _finite(step):
 def backtrack(phi: Callable, f0: float, slope: float, rate: float, *, max_tries: int = 60,
               c: float = 1e-4):
     r"""Armijo backtracking: try :math:`\eta, \eta/2, \eta/4, \dots` and accept the first with
-    :math:`\varphi(\eta) \le \varphi(0) - c\,\eta\,s` (for a step along :math:`-g`,
-    :math:`s = \lVert g \rVert^2`).
+    :math:`\varphi(\eta) \le \varphi(0) - c\,\eta\,s` (the sufficient-decrease condition; for a
+    step along a direction :math:`\mathbf{d}`, :math:`s = -\nabla f\,\mathbf{d} > 0`, which
+    is :math:`\lVert \nabla f \rVert^2` along :math:`-\nabla f^\top`).
 
     ``phi(rate)`` returns ``(value, extra)``: the objective after that step (``inf`` if not
     finite) and what the caller wants back for it (residuals, a probe). Returns

@@ -1,8 +1,9 @@
 r"""Minimisation by following the gradient downhill, and by Newton's method.
 
-Taught in chapter 5 of the book: section 5.3 (gradient descent and its learning rate), section
-5.4 (Newton's method in many dimensions and a hybrid of the two, on the Rosenbrock valley) and
-section 5.5 (momentum and stochastic gradients).
+Taught in chapter 5 of the book: section 5.3 (gradient descent, its learning rate and the
+Armijo backtracking line search), section 5.4 (Newton's method in many dimensions and a hybrid
+of the two with a line search, on the Rosenbrock valley) and section 5.5 (momentum and
+stochastic gradients).
 
 Every function returns an :class:`~mmlcalc.IterationResult` and never raises because the
 iteration failed: a learning rate that is too large makes the result say ``"diverged"``.
@@ -15,7 +16,7 @@ from numbers import Real
 
 import numpy as np
 
-from ._iteration import IterationResult, newton_step, quietly, result
+from ._iteration import IterationResult, backtrack, newton_step, quietly, result
 from ._validation import (
     MAX_SAMPLES,
     _show,
@@ -23,10 +24,11 @@ from ._validation import (
     check_callable,
     check_positive,
     check_positive_int,
+    check_real,
 )
 from .numdiff import jacobian
 
-__all__ = ["gradient_descent", "hybrid_minimize", "newton_minimize"]
+__all__ = ["backtracking_step", "gradient_descent", "hybrid_minimize", "newton_minimize"]
 
 
 def _start(x0) -> np.ndarray:
@@ -232,6 +234,112 @@ def gradient_descent(grad: Callable, x0, *, lr, max_iter: int = 10_000, gtol: fl
                            f"{k} steps")
 
 
+def backtracking_step(f: Callable, x, grad_x, direction=None, *, lr: float = 1.0,
+                      c: float = 1e-4, max_halvings: int = 60) -> float | None:
+    r"""The Armijo backtracking line search: the first of :math:`\eta, \eta/2, \eta/4, \dots`
+    that lowers :math:`f` by a sufficient amount along a downhill direction.
+
+    Along a direction :math:`\mathbf{d}` with :math:`\nabla f(\mathbf{x})\,\mathbf{d} < 0`
+    (default :math:`\mathbf{d} = -\nabla f(\mathbf{x})^\top`), accept the first trial length
+    :math:`t` with the sufficient-decrease (Armijo) condition
+
+    .. math:: f(\mathbf{x} + t\mathbf{d}) \le f(\mathbf{x}) + c\, t\, \nabla f(\mathbf{x})\,
+        \mathbf{d}.
+
+    By Taylor's theorem :math:`f(\mathbf{x} + t\mathbf{d}) = f(\mathbf{x}) + t\,\nabla f\,
+    \mathbf{d} + O(t^2)`, and :math:`c < 1`, so every small enough :math:`t` passes: the
+    search ends for every smooth :math:`f`. If :math:`\nabla f` is :math:`L`-Lipschitz, the
+    accepted :math:`t` along :math:`-\nabla f^\top` is at least
+    :math:`\min(\eta, (1 - c)/L)`.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x)`` returns the objective, a real number (``inf`` or NaN count as "too far").
+    x : array_like, shape (n,)
+        The current point.
+    grad_x : array_like, shape (n,)
+        :math:`\nabla f(\mathbf{x})` at that point.
+    direction : array_like, shape (n,), optional
+        The search direction :math:`\mathbf{d}`, downhill; default the steepest descent
+        direction :math:`-\nabla f(\mathbf{x})^\top`.
+    lr : float
+        The first trial length :math:`\eta`.
+    c : float
+        The Armijo constant, :math:`0 < c < 1` (default :math:`10^{-4}`, as in Nocedal and
+        Wright).
+    max_halvings : int
+        Give up (return None) after this many trial lengths.
+
+    Returns
+    -------
+    float or None
+        The accepted length :math:`t`; the new point is ``x + t * direction``. None if no trial
+        length passed (at a minimum to working precision, rounding can make every trial fail).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If `f` is not callable or not finite at `x`, the arrays do not have the shape of `x`,
+        `direction` is not downhill, `lr` is not positive, `c` is outside (0, 1), or
+        `max_halvings` is not a positive integer.
+
+    See Also
+    --------
+    hybrid_minimize : uses this search on every Newton or gradient step.
+    mmlcalc.fit_least_squares : uses it for steepest descent without a learning rate.
+
+    Notes
+    -----
+    Book: section 5.3 (sufficient decrease and backtracking), section 5.4 (the hybrid method)
+    and section 6.4 (steepest descent on chi-squared).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmlcalc import backtracking_step
+    >>> f = lambda x: 10 * x[0] ** 2 + x[1] ** 2
+    >>> x = np.array([1.0, 1.0])
+    >>> backtracking_step(f, x, np.array([20.0, 2.0]), lr=1.0)  # 1, 1/2, ..., 1/16 tried
+    0.0625
+    """
+    check_callable(f, "f")
+    x = _start(x)
+    g = as_real_array(grad_x, "grad_x")
+    if g.shape != x.shape:
+        raise ValueError(f"`grad_x` must have the shape of `x`, {x.shape}, got {g.shape}")
+    d = -g if direction is None else as_real_array(direction, "direction")
+    if d.shape != x.shape:
+        raise ValueError(f"`direction` must have the shape of `x`, {x.shape}, got {d.shape}")
+    slope = float(g @ d)
+    if not slope < 0:
+        raise ValueError(f"`direction` must point downhill (grad f . d < 0), got "
+                         f"grad f . d = {slope:.3g}")
+    lr = check_positive(lr, "lr")
+    c = check_real(c, "c")
+    if not 0 < c < 1:
+        raise ValueError(f"`c` must be in (0, 1), got {_show(c)}")
+    max_halvings = check_positive_int(max_halvings, "max_halvings")
+
+    def value(point) -> float:
+        v = quietly(f, point)
+        try:
+            array = np.asarray(v, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"`f` must return a real number, got {_show(v)}") from None
+        if array.size != 1:
+            raise ValueError(f"`f` must return one real number, got shape {array.shape}")
+        v = float(array.reshape(()))
+        return v if np.isfinite(v) else np.inf
+
+    f0 = value(x)
+    if not np.isfinite(f0):
+        raise ValueError(f"`f` returned a non-finite value at `x` = {_show(x)}")
+    found = backtrack(lambda t: (value(x + t * d), None), f0, -slope, lr, max_tries=max_halvings,
+                      c=c)
+    return None if found is None else float(found[0])
+
+
 def _hessian_at(grad: Callable, hess: Callable | None, x: np.ndarray):
     """The Hessian at `x` (given, or the Jacobian of `grad` by central differences)."""
     if hess is None:
@@ -251,8 +359,12 @@ def _hessian_at(grad: Callable, hess: Callable | None, x: np.ndarray):
     return H if np.all(np.isfinite(H)) else None
 
 
-def _minimise(grad, x0, hess, *, gtol, max_iter, x_limit, choose):
-    """The loop shared by Newton and the hybrid: `choose(g, H)` returns (step, kind)."""
+def _minimise(grad, x0, hess, *, gtol, max_iter, x_limit, choose, start=None):
+    """The loop shared by Newton and the hybrid.
+
+    `choose(x, g, H)` returns ``(step, kind)``, or ``(None, "stalled")`` when no step lowers
+    the objective; `start(x)`, if given, is called once with the validated start first.
+    """
     check_callable(grad, "grad")
     if hess is not None:
         check_callable(hess, "hess")
@@ -263,6 +375,8 @@ def _minimise(grad, x0, hess, *, gtol, max_iter, x_limit, choose):
     g = _checked_gradient(quietly(grad, x), x)
     if g is None:
         raise ValueError(f"`grad` returned a non-finite value at `x0` = {_show(x)}")
+    if start is not None:
+        start(x)
     history, kinds = [x], []
 
     def stopped(reason, message):
@@ -274,7 +388,10 @@ def _minimise(grad, x0, hess, *, gtol, max_iter, x_limit, choose):
         H = _hessian_at(grad, hess, x)
         if H is None:
             return stopped("diverged", f"the Hessian is not finite at x = {_show(x)}")
-        step, kind = choose(g, H)
+        step, kind = choose(x, g, H)
+        if step is None and kind == "stalled":
+            return stopped("stalled", f"no step along the chosen direction lowers f enough "
+                           f"at x = {_show(x)} (step {k}): the limit of floating point")
         if step is None:
             return stopped("zero derivative", f"the Hessian is singular at x = {_show(x)} "
                            f"(step {k}): no Newton step exists")
@@ -349,38 +466,50 @@ def newton_minimize(grad: Callable, x0, *, hess: Callable | None = None, gtol: f
     >>> result.x.round(5), result.n_iter  # one step on a quadratic
     (array([2.48718, 0.02564]), 1)
     """
-    def choose(g, H):
+    def choose(x, g, H):
         return newton_step(g, H), "newton"
 
     return _minimise(grad, x0, hess, gtol=gtol, max_iter=max_iter, x_limit=x_limit,
                      choose=choose)
 
 
-def hybrid_minimize(grad: Callable, x0, *, lr: float, hess: Callable | None = None,
-                    max_step: float = 1.0, gtol: float = 1e-8, max_iter: int = 10_000,
-                    x_limit: float = 1e12) -> IterationResult:
-    r"""Minimise with Newton steps where they are safe, and gradient steps where they are not.
+def hybrid_minimize(fun: Callable, grad: Callable, x0, *, lr: float,
+                    hess: Callable | None = None, max_step: float = 1.0, gtol: float = 1e-8,
+                    max_iter: int = 10_000, x_limit: float = 1e12) -> IterationResult:
+    r"""Minimise with Newton steps where they point downhill, gradient steps elsewhere, and a
+    backtracking line search that makes every step lower :math:`f`.
 
-    At each iterate compute the Newton step :math:`p = -H^{-1} \nabla f^\top`, and take
+    At each iterate compute the Newton step :math:`\mathbf{p} = -H^{-1} \nabla f^\top` and
+    choose a direction and a first trial length,
 
     .. math::
 
-        x_{k+1} = \begin{cases}
-            x_k + p & \text{if } \nabla f\, p < 0 \text{ (downhill) and } \|p\| \le
-                \text{max\_step},\\
-            x_k - \eta\, \nabla f^\top & \text{otherwise.}
+        (\mathbf{d}, t_0) = \begin{cases}
+            (\mathbf{p}, 1) & \text{if } \nabla f\, \mathbf{p} < 0 \text{ (downhill) and }
+                \lVert \mathbf{p} \rVert \le \text{max\_step},\\
+            (-\nabla f^\top, \eta) & \text{otherwise;}
         \end{cases}
+
+    then halve :math:`t = t_0, t_0/2, t_0/4, \dots` until the Armijo condition of sufficient
+    decrease holds,
+
+    .. math:: f(\mathbf{x}_k + t\mathbf{d}) \le f(\mathbf{x}_k) + c\, t\, \nabla f(\mathbf{x}_k)
+        \mathbf{d}, \qquad c = 10^{-4},
+
+    and step :math:`\boldsymbol{\delta}_k = t\mathbf{d}`. So :math:`f` decreases at every step.
 
     Parameters
     ----------
+    fun : callable
+        ``fun(x)`` returns :math:`f(x)`, a real number; the line search compares its values.
     grad, x0
         As :func:`newton_minimize`.
     lr : float
-        The learning rate :math:`\eta` of the fallback gradient step.
+        The learning rate :math:`\eta`: the first trial length of a gradient step.
     hess : callable, optional
         The Hessian, as in :func:`newton_minimize`.
     max_step : float
-        The longest Newton step trusted.
+        The longest Newton step tried.
     gtol, max_iter, x_limit
         As :func:`newton_minimize`.
 
@@ -388,43 +517,79 @@ def hybrid_minimize(grad: Callable, x0, *, lr: float, hess: Callable | None = No
     -------
     IterationResult
         As :func:`newton_minimize`, with ``kinds`` recording ``"newton"`` or ``"gradient"``
-        for every step.
+        (the direction) for every step; ``reason`` may also be ``"stalled"`` if no trial
+        length lowers :math:`f` (rounding, at a point that is already a minimum to working
+        precision).
 
     Raises
     ------
     TypeError, ValueError
-        As :func:`newton_minimize`; also if `lr` or `max_step` is not positive.
+        As :func:`newton_minimize`; also if `fun` is not callable or not finite at `x0`, or if
+        `lr` or `max_step` is not positive.
 
     See Also
     --------
-    scipy.optimize.minimize : ``method="trust-exact"``, the grown-up version of this
-        safeguard.
+    scipy.optimize.minimize : ``method="trust-exact"`` or ``"Newton-CG"``, the production
+        versions of this safeguard.
 
     Notes
     -----
-    Far from the minimum, where the Hessian may be indefinite or the quadratic model poor, the
-    gradient steps make steady progress downhill; near it, the Newton steps converge
-    quadratically. A singular Hessian simply means a gradient step. Book: section 5.4.
+    The line search makes :math:`f(\mathbf{x}_{k+1}) < f(\mathbf{x}_k)` at every step, so the
+    method cannot climb to a saddle or a maximum the way pure Newton can. It is a *safeguarded*
+    method, not one proved globally convergent: that needs directions that stay away from
+    perpendicular to the gradient (Zoutendijk's theorem), which a Newton direction with a
+    nearly singular Hessian need not be. Modifying the Hessian to make it positive definite, or
+    a trust region, gives methods with that guarantee (Nocedal and Wright, *Numerical
+    Optimization*, sections 3.4 and 4). Book: section 5.4; the Armijo condition is taught in
+    section 5.3.
 
     Examples
     --------
     >>> import numpy as np
     >>> from mmlcalc import hybrid_minimize, newton_minimize
-    >>> grad = lambda x: np.array([4 * x[0] ** 3 - 4 * x[0], 2 * x[1]])  # x^4 - 2x^2 + y^2
+    >>> f = lambda x: x[0] ** 4 - 2 * x[0] ** 2 + x[1] ** 2
+    >>> grad = lambda x: np.array([4 * x[0] ** 3 - 4 * x[0], 2 * x[1]])
     >>> newton_minimize(grad, [0.1, 0.0]).x.round(6) + 0.0  # pure Newton finds the saddle
     array([0., 0.])
-    >>> result = hybrid_minimize(grad, [0.1, 0.0], lr=0.1)
+    >>> result = hybrid_minimize(f, grad, [0.1, 0.0], lr=0.1)
     >>> result.x.round(6), result.kinds[:2], result.kinds[-1]  # the hybrid, a minimum
     (array([1., 0.]), ('gradient', 'gradient'), 'newton')
+    >>> bool(np.all(np.diff([f(x) for x in result.history]) < 0))  # f fell at every step
+    True
     """
+    check_callable(fun, "fun")
     eta = check_positive(lr, "lr")
     max_step = check_positive(max_step, "max_step")
+    now = {}
 
-    def choose(g, H):
+    def value(point) -> float:
+        v = quietly(fun, point)
+        try:
+            array = np.asarray(v, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"`fun` must return a real number, got {_show(v)}") from None
+        if array.size != 1:
+            raise ValueError(f"`fun` must return one real number, got shape {array.shape}")
+        v = float(array.reshape(()))
+        return v if np.isfinite(v) else np.inf
+
+    def start(x):
+        now["f"] = value(x)
+        if not np.isfinite(now["f"]):
+            raise ValueError(f"`fun` returned a non-finite value at `x0` = {_show(x)}")
+
+    def choose(x, g, H):
         p = newton_step(g, H)
         if p is not None and g @ p < 0 and np.linalg.norm(p) <= max_step:
-            return p, "newton"
-        return -eta * g, "gradient"
+            direction, first, kind = p, 1.0, "newton"
+        else:
+            direction, first, kind = -g, eta, "gradient"
+        found = backtrack(lambda t: (value(x + t * direction), None), now["f"],
+                          -float(g @ direction), first)
+        if found is None:
+            return None, "stalled"
+        t, now["f"], _ = found
+        return t * direction, kind
 
     return _minimise(grad, x0, hess, gtol=gtol, max_iter=max_iter, x_limit=x_limit,
-                     choose=choose)
+                     choose=choose, start=start)
