@@ -23,9 +23,7 @@ numbers fails on its own, naming the page, line and number.
 from __future__ import annotations
 
 import bisect
-import json
 import re
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -315,70 +313,11 @@ def test_an_injected_typed_number_on_a_real_page_is_caught_with_page_line_and_nu
 
 # --- every page -------------------------------------------------------------------------------
 
-#: The typed numbers of the pages written before this rule, as found the day it arrived: the
-#: backlog that the chapter revisions clear. A page may hold these and no others; a listed
-#: number that is gone must leave the list, so it only shrinks: after fixing a page, run
-#: ``python tests/test_typed_numbers.py <page>``, which removes what the page no longer types.
-BACKLOG_FILE = Path(__file__).with_name("typed_numbers_backlog.json")
-BACKLOG: dict[str, list[str]] = json.loads(BACKLOG_FILE.read_text(encoding="utf-8"))
-
-
-def _against_backlog(findings: list[Finding], page: str) -> tuple[list[Finding], list[str]]:
-    """The findings beyond `page`'s backlog, and the backlog entries no longer found."""
-    waiting = Counter(BACKLOG.get(page, []))
-    new = []
-    for finding in findings:
-        if waiting[finding.number] > 0:
-            waiting[finding.number] -= 1
-        else:
-            new.append(finding)
-    return new, sorted(waiting.elements())
-
-
-def test_the_backlog_names_only_pages_of_the_book():
-    assert set(BACKLOG) <= set(book_pages())
-    assert all(BACKLOG.values()), "a page with nothing left to fix leaves the backlog"
-
-
-def test_the_backlog_does_not_hide_a_new_typed_number():
-    source = (ROOT / CANARY_PAGE).read_text(encoding="utf-8")
-    findings = find_typed_numbers(source + "\n\nIt is 0.000456 off.\n", CANARY_PAGE)
-    new, gone = _against_backlog(findings, CANARY_PAGE)
-    assert [f.number for f in new] == ["0.000456"] and gone == []
-
-
 @pytest.mark.parametrize("page", book_pages(), ids=lambda p: p.removeprefix("book/"))
 def test_the_page_types_no_number(page):
     findings = find_typed_numbers((ROOT / page).read_text(encoding="utf-8"), page)
-    new, gone = _against_backlog(findings, page)
-    assert not new, (
-        f"{len(new)} typed number(s) on {page}. Glue each one from the code "
+    assert not findings, (
+        f"{len(findings)} typed number(s) on {page}. Glue each one from the code "
         "({glue:text}`name`), or, if it is a definition or a constant, allow it with a comment "
         "line `% typed: <number> -- <why>` just above its paragraph:\n"
-        + "\n".join(f"  {finding}" for finding in new))
-    assert not gone, (f"{page} no longer types {gone}: take them out of {BACKLOG_FILE.name} "
-                      f"(`python tests/test_typed_numbers.py {page}`)")
-
-
-def _write_backlog(pages: list[str]) -> None:
-    """Take out of the backlog of `pages` what they no longer type (it never grows)."""
-    for page in pages:
-        findings = find_typed_numbers((ROOT / page).read_text(encoding="utf-8"), page)
-        still = Counter(BACKLOG.get(page, [])) & Counter(f.number for f in findings)
-        kept = []
-        for number in BACKLOG.get(page, []):
-            if still[number] > 0:
-                kept.append(number)
-                still[number] -= 1
-        if kept:
-            BACKLOG[page] = kept
-        else:
-            BACKLOG.pop(page, None)
-    BACKLOG_FILE.write_text(json.dumps(dict(sorted(BACKLOG.items())), indent=1) + "\n",
-                            encoding="utf-8")
-
-
-if __name__ == "__main__":
-    import sys
-
-    _write_backlog(sys.argv[1:])
+        + "\n".join(f"  {finding}" for finding in findings))
