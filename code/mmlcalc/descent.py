@@ -234,6 +234,25 @@ def gradient_descent(grad: Callable, x0, *, lr, max_iter: int = 10_000, gtol: fl
                            f"{k} steps")
 
 
+def _scalar_objective(f, name: str):
+    """`f` as a function of a point returning one float, ``inf`` where `f` is not finite.
+
+    A value that is not one real number raises, naming the argument `name`.
+    """
+    def value(point) -> float:
+        v = quietly(f, point)
+        try:
+            array = np.asarray(v, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"`{name}` must return a real number, got {_show(v)}") from None
+        if array.size != 1:
+            raise ValueError(f"`{name}` must return one real number, got shape {array.shape}")
+        v = float(array.reshape(()))
+        return v if np.isfinite(v) else np.inf
+
+    return value
+
+
 def backtracking_step(f: Callable, x, grad_x, direction=None, *, lr: float = 1.0,
                       c: float = 1e-4, max_halvings: int = 60) -> float | None:
     r"""The Armijo backtracking line search: the first of :math:`\eta, \eta/2, \eta/4, \dots`
@@ -321,16 +340,7 @@ def backtracking_step(f: Callable, x, grad_x, direction=None, *, lr: float = 1.0
         raise ValueError(f"`c` must be in (0, 1), got {_show(c)}")
     max_halvings = check_positive_int(max_halvings, "max_halvings")
 
-    def value(point) -> float:
-        v = quietly(f, point)
-        try:
-            array = np.asarray(v, dtype=float)
-        except (TypeError, ValueError):
-            raise TypeError(f"`f` must return a real number, got {_show(v)}") from None
-        if array.size != 1:
-            raise ValueError(f"`f` must return one real number, got shape {array.shape}")
-        v = float(array.reshape(()))
-        return v if np.isfinite(v) else np.inf
+    value = _scalar_objective(f, "f")
 
     f0 = value(x)
     if not np.isfinite(f0):
@@ -562,16 +572,7 @@ def hybrid_minimize(fun: Callable, grad: Callable, x0, *, lr: float,
     max_step = check_positive(max_step, "max_step")
     now = {}
 
-    def value(point) -> float:
-        v = quietly(fun, point)
-        try:
-            array = np.asarray(v, dtype=float)
-        except (TypeError, ValueError):
-            raise TypeError(f"`fun` must return a real number, got {_show(v)}") from None
-        if array.size != 1:
-            raise ValueError(f"`fun` must return one real number, got shape {array.shape}")
-        v = float(array.reshape(()))
-        return v if np.isfinite(v) else np.inf
+    value = _scalar_objective(fun, "fun")
 
     def start(x):
         now["f"] = value(x)
