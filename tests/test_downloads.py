@@ -96,8 +96,8 @@ def _run(paths: list[Path], workdir: Path) -> list[str | None]:
     fails the notebook, which is reported with the end of its traceback.
     """
     jobs: list[str] = []
-    for path in paths:
-        folder = workdir / path.stem
+    for number, path in enumerate(paths):
+        folder = workdir / f"{number:02d}-{path.stem}"   # stems repeat: every chapter's summary
         folder.mkdir(parents=True)
         jobs += [str(path), str(folder)]
     try:
