@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import runpy
 import shutil
 import subprocess
 import sys
@@ -78,14 +77,14 @@ print(json.dumps(errors))
 
 
 def _preload() -> list[str]:
-    """The libraries the build's kernel server preloads (``mmlbook_kernel_preload`` in conf),
-    except myst_nb, which a reader's kernel lacks."""
-    saved = list(sys.path)
+    """The libraries the build's kernel server preloads, except myst_nb, which a reader's
+    kernel lacks."""
+    sys.path.insert(0, str(ROOT / "tools"))
     try:
-        preload = runpy.run_path(str(ROOT / "conf.py"))["mmlbook_kernel_preload"]
+        from forkkernel import book_preload
     finally:
-        sys.path[:] = saved  # conf.py puts tools/ on the path
-    return [name for name in preload if name.split(".")[0] != "myst_nb"]
+        sys.path.remove(str(ROOT / "tools"))
+    return [name for name in book_preload(ROOT) if name.split(".")[0] != "myst_nb"]
 
 
 def _run(paths: list[Path], workdir: Path) -> list[str | None]:

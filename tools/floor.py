@@ -53,14 +53,6 @@ def _run_page(page: Path, sources: list[tuple[str, bool]], plt) -> None:
         _draw_open_figures(plt)
 
 
-def _preload() -> list[str]:
-    """The libraries the build's kernel server imports (``mmlbook_kernel_preload``)."""
-    import runpy
-
-    return runpy.run_path(str(Path(__file__).resolve().parents[1] / "conf.py")
-                          )["mmlbook_kernel_preload"]
-
-
 def run(pages: list[Path]) -> dict[str, float]:
     """Run every page in a child forked from this warm process (no kernel, no messages).
 
@@ -75,7 +67,7 @@ def run(pages: list[Path]) -> dict[str, float]:
 
     # what the build's kernel server imports and caches, and myst_nb, which costs a kernel
     # nothing (its IPython is loaded) but a plain process about a second
-    forkkernel.warm([*_preload(), "myst_nb"])
+    forkkernel.warm([*forkkernel.book_preload(Path(__file__).resolve().parents[1]), "myst_nb"])
 
     work = [(page, _cells(page)) for page in pages]
     start, cpu = time.perf_counter(), 0.0

@@ -82,6 +82,18 @@ def serve(socket_path: str, preload: list[str]) -> None:
             connection.sendall(json.dumps({"pid": pid}).encode())
 
 
+def book_preload(root: Path) -> list[str]:
+    """What the build's kernel server preloads for the book at `root` (its conf.py's
+    ``mmlbook_kernel_preload``); for the benchmark's floor and the download test."""
+    import runpy
+
+    saved = list(sys.path)
+    try:
+        return list(runpy.run_path(str(root / "conf.py"))["mmlbook_kernel_preload"])
+    finally:
+        sys.path[:] = saved  # conf.py puts tools/ on the path
+
+
 def warm(preload: list[str]) -> None:
     """Import `preload`, then fill the caches every kernel would otherwise fill on its own.
 
