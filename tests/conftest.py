@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
+import hashlib
 import http.server
 import os
 import shutil
@@ -70,6 +71,43 @@ def serve_folder(folder: Path, handler=http.server.SimpleHTTPRequestHandler):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def digest(*parts: bytes | str) -> str:
+    """One SHA-256 of `parts`, each length-prefixed (so no two lists of parts share a hash)."""
+    total = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        total.update(f"{len(data)}:".encode())
+        total.update(data)
+    return total.hexdigest()
+
+
+class Verified:
+    """Checks that passed, each recorded under a key: a hash of everything it depends on.
+
+    A slow check of many items (a notebook, a page in the browser) runs an item again only
+    when its key is new, i.e. when something it depends on changed since it last passed.
+    The records live in ``_build/.verified-<name>/`` (one empty-ish file per key): removing
+    that folder, or ``make clean``, checks everything again. A failure is never recorded.
+    """
+
+    def __init__(self, name: str, base: Path = ROOT / "_build"):
+        self.folder = base / f".verified-{name}"
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def keep_only(self, keys) -> None:
+        """Forget every record but those of `keys` (the current items' keys)."""
+        wanted = {self.folder / key for key in keys}
+        for stale in set(self.folder.iterdir()) - wanted:
+            stale.unlink()
+
+    def passed(self, key: str) -> bool:
+        return (self.folder / key).exists()
+
+    def record(self, key: str, what: str) -> None:
+        """Record that the item `what` (its name, for a reader of the folder) passed."""
+        (self.folder / key).write_text(what + "\n", encoding="utf-8")
 
 
 @contextlib.contextmanager

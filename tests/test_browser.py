@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pytest
 
-from conftest import serve_folder
+from conftest import Verified, digest, serve_folder
 
 pytestmark = pytest.mark.build
 
@@ -140,21 +140,48 @@ def _page_problems(visit: PageVisit, page, axe) -> list[str]:
     return found
 
 
+# What a page loads besides itself: everything in the site but the pages and the downloads
+# (the notebooks and sources a page links to but never requests).
+NOT_LOADED = {"_notebooks", "_sources"}
+
+
+def _loaded_files_digest(site: Path) -> str:
+    files = sorted(p for p in site.rglob("*") if p.is_file() and p.suffix != ".html"
+                   and not NOT_LOADED & set(p.relative_to(site).parts))
+    return digest(*(part for p in files for part in (p.relative_to(site).as_posix(),
+                                                     p.read_bytes())))
+
+
 def test_every_page_loads_cleanly_typesets_its_math_is_accessible_and_fits_a_phone(
-        browser, site_url, pages):
+        browser, site_url, built_site, pages):
     """One visit per page, checking everything a page needs: it loads offline with no console
     error, failed request or request to another host; its math is typeset; axe-core finds no
-    serious or critical violation; and on a phone's screen it is no wider than the screen."""
+    serious or critical violation; and on a phone's screen it is no wider than the screen.
+
+    A page that passed before is not visited again while nothing it depends on has changed:
+    its HTML, every file it may load (scripts, styles, fonts, images), this test's code,
+    axe-core's script and the browser's version (see ``conftest.Verified``; ``make clean``
+    forgets the records).
+    """
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
+    common = digest(_loaded_files_digest(built_site), Path(__file__).read_bytes(),
+                    axe.axe_script, browser.version)
+    keys = {path: digest((built_site / path).read_bytes(), common) for path in pages}
+    verified = Verified("pages")
+    verified.keep_only(keys.values())
     problems = {}
     for path in pages:
+        if verified.passed(keys[path]):
+            continue
         visit = PageVisit(browser, site_url)
         found = _page_problems(visit, visit.open(path), axe)
+        visit.close()
         if found:
             problems[path] = found
-        visit.close()
+        else:
+            verified.record(keys[path], path)
     assert len(pages) >= 5
     assert not problems, problems
 

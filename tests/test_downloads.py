@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import subprocess
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, Verified, digest
 
 pytestmark = pytest.mark.build
 
@@ -114,8 +113,8 @@ def _run(paths: list[Path], workdir: Path) -> list[str | None]:
 
 
 def _verified_key(path: Path) -> str:
-    """What a notebook's run depends on: its own bytes, the code of the package it uses, and
-    the pinned versions of everything else."""
+    """What a notebook's run depends on: its own bytes, the code of the package it uses, the
+    pinned versions of everything else, and this test's own code."""
     sys.path.insert(0, str(ROOT / "tools"))
     try:
         from pagedeps import module_files, package_root, state_of
@@ -124,7 +123,7 @@ def _verified_key(path: Path) -> str:
     root = package_root()
     code = [f for f in module_files(root) if f.endswith(".py")]
     pins = (ROOT / "requirements.lock").read_bytes()
-    return hashlib.sha256(path.read_bytes() + state_of(code, root).encode() + pins).hexdigest()
+    return digest(path.read_bytes(), state_of(code, root), pins, Path(__file__).read_bytes())
 
 
 def test_every_downloaded_notebook_runs_to_the_end(built_site, tmp_path):
@@ -132,12 +131,10 @@ def test_every_downloaded_notebook_runs_to_the_end(built_site, tmp_path):
     the package's code unchanged, is not run again (its success is recorded by that key)."""
     notebooks = _notebooks(built_site)
     assert len(notebooks) >= 35
-    verified = ROOT / "_build" / ".verified-downloads"
-    verified.mkdir(parents=True, exist_ok=True)
+    verified = Verified("downloads")
     keys = {p: _verified_key(p) for p in notebooks}
-    for stale in set(verified.iterdir()) - {verified / k for k in keys.values()}:
-        stale.unlink()
-    to_run = [p for p in notebooks if not (verified / keys[p]).exists()]
+    verified.keep_only(keys.values())
+    to_run = [p for p in notebooks if not verified.passed(keys[p])]
     # two runners, one per core, each with its own kernel server
     halves = [to_run[0::2], to_run[1::2]]
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -146,7 +143,6 @@ def test_every_downloaded_notebook_runs_to_the_end(built_site, tmp_path):
     errors = results[0] + results[1]
     for path, error in zip(to_run, errors, strict=True):
         if error is None:
-            (verified / keys[path]).write_text(path.relative_to(built_site).as_posix() + "\n",
-                                               encoding="utf-8")
+            verified.record(keys[path], path.relative_to(built_site).as_posix())
     failures = [e for e in errors if e]
     assert not failures, "\n\n".join(failures)

@@ -83,6 +83,18 @@ def test_page_count_and_size_are_plausible(book_pdf):
     assert 1e6 < book_pdf.stat().st_size < 200e6
 
 
+def test_make_pdf_again_with_nothing_changed_prints_nothing(book_pdf):
+    """Like make html, make pdf does no work when nothing the book is made from changed
+    (build.inputs_fingerprint, which tests/test_book.py tests, plus the printing Chromium)."""
+    printed = book_pdf.stat().st_mtime_ns
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "pdf.py")], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Up to date" in result.stdout
+    assert book_pdf.stat().st_mtime_ns == printed
+    assert pdf.STAMP.read_text(encoding="utf-8") == pdf.printed_from(pdf.find_chromium())
+
+
 def test_the_pdf_name_comes_from_the_title():
     assert pdf.pdf_name("Multivariate Calculus for Machine Learning") == \
         "multivariate-calculus-for-machine-learning.pdf"

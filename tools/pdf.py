@@ -29,10 +29,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
-from build import run_filtered  # noqa: E402
+from build import inputs_fingerprint, run_filtered  # noqa: E402
 
 BUILD = ROOT / "_build"
 OUTPUT = BUILD / "pdf"
+STAMP = OUTPUT / ".last-good-inputs"   # what the PDF in OUTPUT was printed from
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -40,6 +41,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 def pdf_name(title: str) -> str:
     """The PDF's file name, from the book's title: 'Calculus for ML' -> 'calculus-for-ml.pdf'."""
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") + ".pdf"
+
+
+def printed_from(chromium: str) -> str:
+    """What the PDF is made from: the site's inputs (``build.inputs_fingerprint``, this script
+    among them) and the Chromium that prints it."""
+    stat = Path(chromium).resolve().stat()
+    return f"{inputs_fingerprint(ROOT)}\n{chromium}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
 
 
 def find_chromium() -> str:
@@ -233,15 +241,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", "-j", default="auto", help="parallel processes (default: auto)")
     parser.add_argument("--print-only", action="store_true",
                         help="print the single page of the last build again, without building")
+    parser.add_argument("--force", action="store_true",
+                        help="build and print even if nothing changed since the last PDF")
     args = parser.parse_args(argv)
+
+    import runpy
 
     chromium = find_chromium()
     start = time.perf_counter()
-    page = OUTPUT / "html" / "book.html" if args.print_only else build_single_page(args.jobs)
-    import runpy
-
     target = OUTPUT / pdf_name(runpy.run_path(str(ROOT / "conf.py"))["project"])
+    inputs = printed_from(chromium)
+    if (not (args.force or args.print_only) and target.exists() and STAMP.exists()
+            and STAMP.read_text(encoding="utf-8") == inputs):
+        print(f"Up to date: nothing changed since {target.relative_to(ROOT)} was printed "
+              f"(--force prints it again)")
+        return 0
+    STAMP.unlink(missing_ok=True)
+    page = OUTPUT / "html" / "book.html" if args.print_only else build_single_page(args.jobs)
     chapters = print_page(page, target, chromium)
+    if not args.print_only:
+        STAMP.write_text(inputs, encoding="utf-8")  # read before the build, as make html does
     seconds = time.perf_counter() - start
     print(f"Printed {chapters} chapters into {target.relative_to(ROOT)} "
           f"({target.stat().st_size / 1e6:.1f} MB) in {seconds:.0f} s")
