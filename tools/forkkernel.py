@@ -56,6 +56,7 @@ def serve(socket_path: str, preload: list[str]) -> None:
     import ipykernel.kernelapp  # noqa: F401  (IPython, zmq, tornado, traitlets)
 
     warm(preload)
+    draw_each_figure_once()
     # Reap each kernel when it ends, so its CPU time counts in this process's children (and so
     # in the build's): a benchmark then sees the whole cost of execution.
     signal.signal(signal.SIGCHLD, _reap)
@@ -276,6 +277,34 @@ def take_last_imports() -> dict[str, str | None] | None:
 
 
 # --- the server's lifetime ---------------------------------------------------------------------
+
+def draw_each_figure_once() -> None:
+    """Stop pyplot redrawing, after each cell, figures the inline backend draws anyway.
+
+    In IPython, pyplot registers a post-execute hook that draws every stale figure
+    (``pyplot._draw_all_if_interactive``); the inline backend's own hook runs after it and, as
+    it closes the figures it shows (``InlineBackend.close_figures``, the default), draws each
+    one again into the PNG it sends. The first drawing is thrown away. Here pyplot's hook skips
+    figures the inline backend will draw and close, so each figure is drawn once; what a page
+    shows is unchanged (a clean build: 236 s of CPU before, 232 s after, in one A/B run). pyplot
+    registers its hook (by name, on the first figure) in each kernel, after this has run.
+    """
+    if "matplotlib.pyplot" not in sys.modules:
+        return
+    import matplotlib.pyplot as plt
+
+    draw_all = plt._draw_all_if_interactive
+
+    def draw_all_but_what_the_inline_backend_draws() -> None:
+        if plt.get_backend() == _INLINE:
+            from matplotlib_inline.backend_inline import InlineBackend
+
+            if InlineBackend.instance().close_figures:
+                return
+        draw_all()
+
+    plt._draw_all_if_interactive = draw_all_but_what_the_inline_backend_draws
+
 
 class KernelServer:
     """The kernel server as a child process of the build; ``start()``, then ``stop()``."""
