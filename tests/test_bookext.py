@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -109,11 +110,12 @@ def tiny_book(tmp_path_factory) -> Path:
     return root
 
 
-def _build(root: Path, out: Path, skip: str = "") -> subprocess.CompletedProcess:
+def _build(root: Path, out: Path, skip: str = "", env: dict[str, str] | None = None
+           ) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "html", "-n", "-W", "-T", "-q", "-j", "2",
          "-D", f"mmlbook_skip_patches={skip}", str(root), str(out)],
-        capture_output=True, text=True, timeout=300)
+        capture_output=True, text=True, timeout=300, env=env)
 
 
 def test_the_tiny_book_builds_in_parallel_with_every_patch(tiny_book, tmp_path):
@@ -128,12 +130,79 @@ def test_without_the_patch_the_build_fails_with_its_symptom(tiny_book, tmp_path,
     assert SYMPTOMS[name] in result.stdout + result.stderr
 
 
-# Patches that make the build faster rather than possible: each has its own test below.
+# Patches that make the build faster rather than possible, and patches whose problem is a
+# page published without its links rather than a failed build: each has its own test below.
 SPEED_PATCHES = {"theme-sidebar-check"}
+LINK_PATCHES = {"codeautolink-written-pages", "codeautolink-markdown-cache"}
 
 
 def test_every_patch_has_a_symptom_test():
-    assert {patch.name for patch in bookext.PATCHES} == set(SYMPTOMS) | SPEED_PATCHES
+    assert {patch.name for patch in bookext.PATCHES} == \
+        set(SYMPTOMS) | SPEED_PATCHES | LINK_PATCHES
+
+
+LINKED_CODE = "```python\nimport tiny\ntiny.helper()\n```\n"
+# A page that an extension finds outdated although its source did not change, as
+# tools/pagedeps.py finds a page whose imported module changed.
+OUTDATING_CONF = """
+import os
+
+
+def setup(app):
+    def outdated(app, env, added, changed, removed):
+        return ["code"] if os.environ.get("TINY_OUTDATE") else []
+    app.connect("env-get-outdated", outdated)
+"""
+
+
+def _links(html: Path) -> int:
+    return html.read_text(encoding="utf-8").count("sphinx-codeautolink-a")
+
+
+def _linked_pages_after_incremental_builds(tiny_book: Path, tmp_path: Path, skip: str = ""
+                                           ) -> dict[str, int]:
+    """Build a copy of the tiny book with a documented function and code that calls it, then
+    (1) rebuild with one page found outdated by an extension, and (2) rebuild after touching a
+    page, which rewrites the root page (its table of contents) without reading it again.
+    Returns the links in each page's code after each step."""
+    book, out = tmp_path / "book", tmp_path / "html"
+    shutil.copytree(tiny_book, book, ignore=shutil.ignore_patterns("_build"))
+    (book / "conf.py").write_text((book / "conf.py").read_text() + OUTDATING_CONF)
+    (book / "api.md").write_text("# API\n\n```{py:function} tiny.helper()\nHelps.\n```\n")
+    (book / "code.md").write_text("# Code\n\n" + LINKED_CODE)
+    (book / "index.md").write_text((book / "index.md").read_text() + "\n" + LINKED_CODE)
+    toc = book / "_toc.yml"
+    toc.write_text(toc.read_text() + "      - file: api\n      - file: code\n")
+    env = dict(os.environ)
+    found = {}
+    for step in ("full", "outdated by an extension", "toc rewritten"):
+        if step == "outdated by an extension":
+            env["TINY_OUTDATE"] = "1"
+        if step == "toc rewritten":
+            env.pop("TINY_OUTDATE")
+            (book / "p1.md").touch()
+        result = _build(book, out, skip=skip, env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        found[step] = {"code": _links(out / "code.html"), "index": _links(out / "index.html")}
+    return found
+
+
+def test_every_page_written_keeps_the_links_in_its_code(tiny_book, tmp_path):
+    found = _linked_pages_after_incremental_builds(tiny_book, tmp_path)
+    assert found["full"]["code"] >= 1 and found["full"]["index"] >= 1
+    assert all(step == found["full"] for step in found.values()), found
+
+
+def test_without_the_patches_incremental_builds_publish_pages_without_links(tiny_book,
+                                                                            tmp_path):
+    """The symptoms: the page read again only because an extension found it outdated, and the
+    page rewritten only because its table of contents changed, lose their links."""
+    outdated = _linked_pages_after_incremental_builds(
+        tiny_book, tmp_path / "a", skip="codeautolink-written-pages")
+    assert outdated["full"]["code"] >= 1 and outdated["outdated by an extension"]["code"] == 0
+    rewritten = _linked_pages_after_incremental_builds(
+        tiny_book, tmp_path / "b", skip="codeautolink-markdown-cache")
+    assert rewritten["full"]["index"] >= 1 and rewritten["toc rewritten"]["index"] == 0
 
 
 class _Templates:

@@ -167,6 +167,64 @@ def _tolerate_untitled_sections(app: Sphinx) -> None:
     CodeBlockAnalyser.depart_section = depart_section
 
 
+def _link_every_written_page(app: Sphinx) -> None:
+    """sphinx-codeautolink links the code of the pages it finds outdated when the build starts
+    (``builder.get_outdated_docs``: sources newer than their output). A page Sphinx writes for
+    another reason was written without its links: one read again because an extension found it
+    outdated (tools/pagedeps.py does, when a module the page imports changed), or one rewritten
+    because a page in its table of contents changed. Link every page the builder writes."""
+    from sphinx_codeautolink.extension import SphinxCodeAutoLink
+
+    states = [getattr(listener.handler, "__self__", None)
+              for listener in app.events.listeners.get("builder-inited", [])]
+    state = next((s for s in states if isinstance(s, SphinxCodeAutoLink)), None)
+    if state is None:
+        return
+
+    def link_what_is_written(app: Sphinx) -> None:
+        if state.do_nothing:
+            return
+        write_documents = app.builder.write_documents
+
+        def write_and_mark_documents(docnames) -> None:
+            state.outdated_docs.update(str(Path(name)) for name in docnames)
+            write_documents(docnames)
+
+        app.builder.write_documents = write_and_mark_documents
+
+    app.connect("builder-inited", link_what_is_written, priority=900)  # after codeautolink's
+
+
+def _keep_cached_links_of_markdown_pages(app: Sphinx) -> None:
+    """sphinx-codeautolink saves what it found in each page's code between builds, but on
+    reading the saved data back keeps only pages whose source is ``<page>.rst``: every MyST
+    page's entry is dropped. A page written without being read again (its table of contents
+    changed) then loses the links in its code. Keep the entries of every page whose source
+    exists, whatever its suffix (the same reading, with that one test changed)."""
+    import json
+
+    from sphinx_codeautolink.extension.block import CodeExample, Name, SourceTransform
+    from sphinx_codeautolink.extension.cache import DataCache
+
+    if getattr(DataCache.read, "_mmlbook", False):
+        return
+    def read(self) -> None:
+        suffixes = list(app.config.source_suffix)  # final by now (myst-nb adds .md, .ipynb)
+        cache = self.cache_dir / self.cache_filename
+        if not cache.exists():
+            return
+        for page, transforms in json.loads(cache.read_text("utf-8")).items():
+            if not any((self.src_dir / (page + suffix)).exists() for suffix in suffixes):
+                continue  # the page is gone
+            self.transforms[page] = [
+                SourceTransform(**{**t, "example": CodeExample(**t["example"]),
+                                   "names": [Name(**n) for n in t["names"]]})
+                for t in transforms]
+
+    read._mmlbook = True
+    DataCache.read = read
+
+
 #: sphinx-book-theme's table of contents in the left sidebar: never empty, the slowest template
 BOOK_SIDEBAR_NAV = "sbt-sidebar-nav.html"
 
@@ -217,6 +275,16 @@ PATCHES = (
           "a section without a title empties its title stack and crashes the read",
           "github.com/felix-hilden/sphinx-codeautolink: not reported yet",
           _tolerate_untitled_sections),
+    Patch("codeautolink-written-pages", "sphinx-codeautolink", "0.19.0",
+          "a page read again because a module it imports changed, or rewritten because its "
+          "table of contents changed, is published without the links in its code",
+          "github.com/felix-hilden/sphinx-codeautolink: not reported yet",
+          _link_every_written_page),
+    Patch("codeautolink-markdown-cache", "sphinx-codeautolink", "0.19.0",
+          "its saved findings are read back only for .rst pages, so a MyST page written "
+          "without being read again is published without the links in its code",
+          "github.com/felix-hilden/sphinx-codeautolink: not reported yet",
+          _keep_cached_links_of_markdown_pages),
     Patch("theme-sidebar-check", "pydata-sphinx-theme", "0.20.0",
           "every page renders sphinx-book-theme's sidebar navigation twice, once only to see "
           "whether it is empty (about a seventh of Sphinx's time)",
