@@ -208,6 +208,7 @@ def _keep_cached_links_of_markdown_pages(app: Sphinx) -> None:
 
     if getattr(DataCache.read, "_mmlbook", False):
         return
+
     def read(self) -> None:
         suffixes = list(app.config.source_suffix)  # final by now (myst-nb adds .md, .ipynb)
         cache = self.cache_dir / self.cache_filename
