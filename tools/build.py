@@ -148,6 +148,12 @@ def inputs_fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
+def made_from(inputs: str, stamp: Path, outputs: list[Path]) -> bool:
+    """Whether `outputs` all exist and `stamp` records that they were made from `inputs`."""
+    return (all(p.exists() for p in [stamp, *outputs])
+            and stamp.read_text(encoding="utf-8") == inputs)
+
+
 def prune_other_caches(cache: Path) -> None:
     """Remove execution caches beside `cache` (older builds kept one per package version;
     one cache now holds a bounded number of versions itself)."""
@@ -168,9 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     site = builddir / "html"
     start = time.perf_counter()
     inputs, stamp = inputs_fingerprint(ROOT), builddir / INPUTS_STAMP
-    saved = [site, stamp, builddir / "doctrees" / "environment.pickle"]
-    if (not args.force and all(p.exists() for p in saved)
-            and stamp.read_text(encoding="utf-8") == inputs):
+    saved = [site, builddir / "doctrees" / "environment.pickle"]
+    if not args.force and made_from(inputs, stamp, saved):
         print(f"Up to date: nothing changed since the last good build. "
               f"Open {site.relative_to(ROOT)}/index.html (--force builds anyway)")
         return 0

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
-from build import inputs_fingerprint, run_filtered  # noqa: E402
+from build import inputs_fingerprint, made_from, run_filtered  # noqa: E402
 
 BUILD = ROOT / "_build"
 OUTPUT = BUILD / "pdf"
@@ -251,8 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     target = OUTPUT / pdf_name(runpy.run_path(str(ROOT / "conf.py"))["project"])
     inputs = printed_from(chromium)
-    if (not (args.force or args.print_only) and target.exists() and STAMP.exists()
-            and STAMP.read_text(encoding="utf-8") == inputs):
+    if not (args.force or args.print_only) and made_from(inputs, STAMP, [target]):
         print(f"Up to date: nothing changed since {target.relative_to(ROOT)} was printed "
               f"(--force prints it again)")
         return 0
